@@ -1,0 +1,1 @@
+"""Plain-Python core of the back-care assistant: knowledge base, recommender and helpers."""

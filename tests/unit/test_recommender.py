@@ -1,0 +1,122 @@
+"""Recommender behaviour on the real knowledge base."""
+
+import pytest
+
+from backcare.knowledge_base import AREAS, STAGES, load_knowledge_base
+from backcare.recommender import DEFAULT_AREAS, UNKNOWN_STAGE_NOTE, recommend
+
+TRIMESTERS = ("trimester_1", "trimester_2", "trimester_3")
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge_base()
+
+
+def _ids(result):
+    return [rec.exercise.id for rec in result.recommendations]
+
+
+def _all_pages(kb, stage, areas, limit=2):
+    shown: list[str] = []
+    while True:
+        result = recommend(kb, stage, areas, exclude=shown, limit=limit)
+        if result.exhausted or not result.recommendations:
+            return shown, result
+        assert not set(_ids(result)) & set(shown)
+        shown += _ids(result)
+
+
+def test_upper_back_second_trimester(kb):
+    result = recommend(kb, "trimester_2", ["upper_back"])
+    assert {"shoulder_blade_squeezes", "wall_angels"} & set(_ids(result))
+    assert result.stage == "trimester_2" and result.stage_known and not result.see_provider
+    assert all(
+        "upper back" in rec.reason and "second trimester" in rec.reason
+        for rec in result.recommendations
+    )
+
+
+def test_postpartum_lower_back(kb):
+    assert {"glute_bridge", "heel_slides"} & set(_ids(recommend(kb, "postpartum", ["lower_back"])))
+
+
+@pytest.mark.parametrize("stage", ["trimester_2", "trimester_3"])
+@pytest.mark.parametrize("areas", [["lower_back"], ["hips_pelvis"], ["lower_back", "hips_pelvis"]])
+def test_hip_flexor_stretch_preferred_later_in_pregnancy(kb, stage, areas):
+    ranked, _ = _all_pages(kb, stage, areas)
+    assert ranked.index("hip_flexor_stretch") < ranked.index("pelvic_tilts")
+    first = recommend(kb, stage, areas, limit=1).recommendations[0]
+    assert first.exercise.id == "hip_flexor_stretch" and "singles it out" in first.reason
+
+
+def test_hip_flexor_stretch_not_boosted_in_first_trimester(kb):
+    ranked, _ = _all_pages(kb, "trimester_1", ["lower_back", "hips_pelvis"])
+    assert ranked.index("pelvic_tilts") < ranked.index("hip_flexor_stretch")
+
+
+@pytest.mark.parametrize("stage", [*STAGES, None, "unknown"])
+@pytest.mark.parametrize("area", AREAS)
+def test_never_recommends_an_exercise_unsuitable_for_the_stage(kb, stage, area):
+    shown, _ = _all_pages(kb, stage, [area])
+    for exercise_id in shown:
+        stages = kb.exercises[exercise_id].stages
+        assert set(STAGES) <= set(stages) if stage in (None, "unknown") else stage in stages
+
+
+def test_glute_bridge_only_where_data_allows(kb):
+    allowed = kb.exercises["glute_bridge"].stages
+    for stage in TRIMESTERS:
+        shown, _ = _all_pages(kb, stage, list(AREAS))
+        assert ("glute_bridge" in shown) == (stage in allowed)
+
+
+def test_unknown_stage_gives_only_all_stage_exercises_and_a_note(kb):
+    for stage in (None, "unknown"):
+        result = recommend(kb, stage, ["lower_back"], limit=10)
+        assert result.recommendations and result.note == UNKNOWN_STAGE_NOTE
+        assert result.stage is None and not result.stage_known
+        for rec in result.recommendations:
+            assert set(STAGES) <= set(rec.exercise.stages)
+
+
+def test_paging_never_repeats_and_exhausts(kb):
+    shown, last = _all_pages(kb, "trimester_2", ["upper_back"])
+    assert len(shown) == len(set(shown)) == len(kb.suitable_exercises("upper_back", "trimester_2"))
+    assert last.exhausted and not last.recommendations
+
+
+def test_deterministic_and_limit_respected(kb):
+    first = recommend(kb, "trimester_3", ["upper_back", "neck_shoulders"], limit=2)
+    assert first == recommend(kb, "trimester_3", ["upper_back", "neck_shoulders"], limit=2)
+    assert len(first.recommendations) == 2
+    assert len(recommend(kb, "postpartum", ["lower_back"], limit=5).recommendations) == 5
+
+
+def test_more_matching_areas_rank_first(kb):
+    result = recommend(kb, "trimester_1", ["upper_back", "neck_shoulders"])
+    assert all(
+        set(r.exercise.areas) >= {"upper_back", "neck_shoulders"} for r in result.recommendations
+    )
+
+
+def test_empty_areas_default_to_lower_back(kb):
+    assert recommend(kb, "trimester_1", []) == recommend(kb, "trimester_1", DEFAULT_AREAS)
+
+
+def test_uncovered_pair_sends_to_provider(kb):
+    result = recommend(kb, "trimester_2", ["glutes"])
+    assert result.see_provider and not result.recommendations
+    assert result.note == kb.uncovered[("glutes", "trimester_2")]
+    mixed = recommend(kb, "trimester_2", ["glutes", "lower_back"])
+    assert mixed.see_provider and mixed.recommendations
+    assert all("lower back" in rec.reason for rec in mixed.recommendations)
+
+
+def test_invalid_input_is_rejected(kb):
+    with pytest.raises(ValueError):
+        recommend(kb, "trimester_4", ["lower_back"])
+    with pytest.raises(ValueError):
+        recommend(kb, "postpartum", ["elbow"])
+    with pytest.raises(ValueError):
+        recommend(kb, "postpartum", ["lower_back"], limit=0)
