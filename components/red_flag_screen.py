@@ -1,0 +1,141 @@
+"""Rasa component that screens every message for red flags and overrides the intent.
+
+Place it after DIETClassifier, EntitySynonymMapper and StageNormalizer, and before
+FallbackClassifier. It is the single authority on the `red_flag_*` intents:
+
+- a reported sign -> intent `red_flag_emergency` or `red_flag_see_soon` (confidence 1.0) and one
+  `red_flag_sign` entity naming every sign heard, most urgent first ("bleeding and chest pain"),
+  so the `red_flag_signs` text slot and the escalation reply name them all;
+- a question about warning signs -> intent `ask_warning_signs` (confidence 1.0);
+- otherwise a `red_flag_*` guess by DIET is replaced by DIET's best other intent.
+
+When the screen decides, the intent ranking holds only its intent: FallbackClassifier compares the
+top two confidences, and a close second from DIET must not turn a red flag into `nlu_fallback`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from backcare.red_flags import RedFlagDetector, Screening, Urgency, default_detector
+from backcare.replies import join_words
+
+RED_FLAG_INTENTS = {
+    Urgency.EMERGENCY: "red_flag_emergency",
+    Urgency.SEE_SOON: "red_flag_see_soon",
+}
+ASK_WARNING_SIGNS_INTENT = "ask_warning_signs"
+RED_FLAG_SIGN_ENTITY = "red_flag_sign"
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class RedFlagScreen(GraphComponent, IntentClassifier):
+    """Deterministic red-flag screen that overrides DIET's intent."""
+
+    def __init__(self, config: dict[str, Any], detector: RedFlagDetector | None = None) -> None:
+        """Store the config; the detector defaults to the shared `default_detector()`."""
+        self.component_config = config
+        self._detector = detector or default_detector()
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> RedFlagScreen:
+        """Create the component (see GraphComponent)."""
+        return cls(config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Leave training data unchanged (the component is not trainable)."""
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Screen each message and set its intent and red-flag entities in place."""
+        for message in messages:
+            self._process_message(message)
+        return messages
+
+    def _process_message(self, message: Message) -> None:
+        screening = self._screen(message)
+        entities = [
+            entity
+            for entity in message.get(ENTITIES) or []
+            if entity.get(ENTITY_ATTRIBUTE_TYPE) != RED_FLAG_SIGN_ENTITY
+        ]
+        if screening.urgency is not None:
+            _decide_intent(message, RED_FLAG_INTENTS[screening.urgency])
+            entities.append(self._sign_entity(screening))
+            entities.sort(key=lambda entity: entity.get(ENTITY_ATTRIBUTE_START, 0))
+        elif screening.asks_about_warning_signs:
+            _decide_intent(message, ASK_WARNING_SIGNS_INTENT)
+        else:
+            _drop_red_flag_guess(message)
+        message.set(ENTITIES, entities, add_to_output=True)
+
+    def _screen(self, message: Message) -> Screening:
+        doc = message.get(SPACY_DOCS[TEXT])
+        if doc is not None:
+            return self._detector.screen_doc(doc)
+        return self._detector.screen(message.get(TEXT) or "")
+
+    def _sign_entity(self, screening: Screening) -> dict[str, Any]:
+        labels = list(dict.fromkeys(sign.label for sign in screening.signs))
+        return {
+            ENTITY_ATTRIBUTE_TYPE: RED_FLAG_SIGN_ENTITY,
+            ENTITY_ATTRIBUTE_VALUE: join_words(labels),
+            ENTITY_ATTRIBUTE_START: min(start for start, _ in screening.sign_spans),
+            ENTITY_ATTRIBUTE_END: max(end for _, end in screening.sign_spans),
+            EXTRACTOR: self.__class__.__name__,
+        }
+
+
+def _decide_intent(message: Message, intent_name: str) -> None:
+    """Set the screen's intent with full confidence as the only ranked intent."""
+    intent = {INTENT_NAME_KEY: intent_name, PREDICTED_CONFIDENCE_KEY: 1.0}
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [dict(intent)], add_to_output=True)
+
+
+def _drop_red_flag_guess(message: Message) -> None:
+    """Remove DIET's red-flag intents; its best other intent becomes the prediction."""
+    ranking = [
+        ranked
+        for ranked in message.get(INTENT_RANKING_KEY) or []
+        if ranked.get(INTENT_NAME_KEY) not in RED_FLAG_INTENTS.values()
+    ]
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+    predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+    if predicted in RED_FLAG_INTENTS.values():
+        best = ranking[0] if ranking else {
+            INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
+            PREDICTED_CONFIDENCE_KEY: 0.0,
+        }
+        message.set(INTENT, dict(best), add_to_output=True)

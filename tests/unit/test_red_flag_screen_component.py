@@ -1,0 +1,145 @@
+"""Tests for components.red_flag_screen.RedFlagScreen (no trained model needed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from backcare.spacy_pipeline import load_nlp
+from components.red_flag_screen import RedFlagScreen
+
+
+@pytest.fixture()
+def screen(tmp_path: Any) -> RedFlagScreen:
+    return RedFlagScreen.create(
+        {},
+        LocalModelStorage(tmp_path),
+        Resource("red_flag_screen"),
+        ExecutionContext(graph_schema=None),  # type: ignore[arg-type]
+    )
+
+
+def _diet_message(
+    text: str, ranking: list[tuple[str, float]], entities: list | None = None
+) -> Message:
+    intents = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    return Message(
+        data={
+            "text": text,
+            "intent": dict(intents[0]),
+            "intent_ranking": intents,
+            "entities": entities or [],
+        }
+    )
+
+
+def _sign_entities(message: Message) -> list[dict]:
+    return [e for e in message.get("entities") if e["entity"] == "red_flag_sign"]
+
+
+def test_emergency_overrides_diet(screen: RedFlagScreen) -> None:
+    message = _diet_message(
+        "my back hurts and I'm bleeding", [("describe_pain", 0.92), ("ask_causes", 0.05)]
+    )
+    screen.process([message])
+    assert message.get("intent") == {"name": "red_flag_emergency", "confidence": 1.0}
+    assert message.get("intent_ranking") == [{"name": "red_flag_emergency", "confidence": 1.0}]
+    [entity] = _sign_entities(message)
+    assert entity["value"] == "bleeding"
+    assert entity["extractor"] == "RedFlagScreen"
+    assert message.get("text")[entity["start"] : entity["end"]] == "bleeding"
+
+
+def test_see_soon_keeps_other_entities(screen: RedFlagScreen) -> None:
+    area = {"entity": "body_area", "value": "lower_back", "start": 3, "end": 13,
+            "extractor": "DIETClassifier"}
+    message = _diet_message(
+        "my lower back hurts and I have a fever and a headache", [("describe_pain", 0.9)], [area]
+    )
+    screen.process([message])
+    assert message.get("intent")["name"] == "red_flag_see_soon"
+    assert message.get("entities")[0] == area
+    [signs] = _sign_entities(message)
+    assert signs["value"] == "a fever or high temperature and a headache"
+    assert message.get("text")[signs["start"] : signs["end"]] == "fever and a headache"
+
+
+def test_several_signs_are_named_most_urgent_first(screen: RedFlagScreen) -> None:
+    message = _diet_message("i have a fever and chest pain", [("describe_pain", 0.9)])
+    screen.process([message])
+    assert message.get("intent")["name"] == "red_flag_emergency"
+    [signs] = _sign_entities(message)
+    assert signs["value"].startswith("chest pain and ")
+
+
+def test_question_about_warning_signs(screen: RedFlagScreen) -> None:
+    message = _diet_message(
+        "when should I call my midwife?", [("ask_exercise_safety", 0.6), ("ask_causes", 0.3)]
+    )
+    screen.process([message])
+    assert message.get("intent") == {"name": "ask_warning_signs", "confidence": 1.0}
+    assert _sign_entities(message) == []
+
+
+def test_passthrough_without_signs(screen: RedFlagScreen) -> None:
+    ranking = [("request_exercises", 0.8), ("describe_pain", 0.15)]
+    message = _diet_message("can you suggest stretches for my hips", ranking)
+    screen.process([message])
+    assert message.get("intent") == {"name": "request_exercises", "confidence": 0.8}
+    assert [i["name"] for i in message.get("intent_ranking")] == [
+        "request_exercises", "describe_pain"
+    ]
+
+
+def test_diet_red_flag_guess_is_replaced(screen: RedFlagScreen) -> None:
+    message = _diet_message(
+        "no bleeding, just an ache in my lower back",
+        [("red_flag_emergency", 0.7), ("describe_pain", 0.2), ("red_flag_see_soon", 0.05)],
+    )
+    screen.process([message])
+    assert message.get("intent") == {"name": "describe_pain", "confidence": 0.2}
+    assert [i["name"] for i in message.get("intent_ranking")] == ["describe_pain"]
+
+
+def test_diet_red_flag_guess_without_alternative(screen: RedFlagScreen) -> None:
+    message = _diet_message("hmm", [("red_flag_see_soon", 0.9)])
+    screen.process([message])
+    assert message.get("intent") == {"name": "nlu_fallback", "confidence": 0.0}
+
+
+def test_stale_red_flag_entities_are_removed(screen: RedFlagScreen) -> None:
+    stale = {"entity": "red_flag_sign", "value": "bleeding", "start": 0, "end": 5,
+             "extractor": "DIETClassifier"}
+    message = _diet_message("hello there", [("greet", 0.99)], [stale])
+    screen.process([message])
+    assert message.get("entities") == []
+
+
+def test_uses_the_spacy_doc_when_present(screen: RedFlagScreen) -> None:
+    text = "My waters have gone"
+    message = _diet_message(text, [("inform_stage", 0.9)])
+    message.set("text_spacy_doc", load_nlp()(text.lower()))
+    screen.process([message])
+    assert message.get("intent")["name"] == "red_flag_emergency"
+
+
+def test_fallback_classifier_keeps_the_red_flag(screen: RedFlagScreen) -> None:
+    message = _diet_message(
+        "I'm having contractions", [("describe_pain", 0.35), ("inform_stage", 0.33)]
+    )
+    screen.process([message])
+    fallback = FallbackClassifier({"threshold": 0.4, "ambiguity_threshold": 0.1})
+    fallback.process([message])
+    assert message.get("intent")["name"] == "red_flag_emergency"
+
+
+def test_training_data_is_unchanged(screen: RedFlagScreen) -> None:
+    data = TrainingData([Message(data={"text": "I'm bleeding", "intent": "red_flag_emergency"})])
+    assert screen.process_training_data(data) is data

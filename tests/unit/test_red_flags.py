@@ -1,0 +1,226 @@
+"""Tests for backcare.red_flags: the labelled set plus targeted behaviour."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+import spacy_lookups_data
+import yaml
+
+from backcare.red_flags import (
+    PHRASES_PATH,
+    RedFlagDetector,
+    Screening,
+    Urgency,
+    default_detector,
+)
+from backcare.spacy_pipeline import load_nlp
+
+MESSAGES_PATH = Path(__file__).resolve().parents[1] / "data" / "red_flag_messages.yml"
+LABELLED = yaml.safe_load(MESSAGES_PATH.read_text(encoding="utf-8"))["messages"]
+PHRASES = yaml.safe_load(PHRASES_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def detector() -> RedFlagDetector:
+    return default_detector()
+
+
+def _outcome(screening: Screening) -> str:
+    if screening.urgency is not None:
+        return screening.urgency.value
+    return "question" if screening.asks_about_warning_signs else "none"
+
+
+def _sign_ids(screening: Screening) -> list[str]:
+    return [sign.id for sign in screening.signs]
+
+
+@pytest.mark.parametrize(
+    "message", LABELLED, ids=[f"{i:03d}-{m['category']}" for i, m in enumerate(LABELLED)]
+)
+def test_labelled_message(detector: RedFlagDetector, message: dict) -> None:
+    assert _outcome(detector.screen(message["text"])) == message["expected"], message["text"]
+
+
+def test_labelled_set_size_and_coverage() -> None:
+    assert len(LABELLED) >= 220
+    categories = {m["category"] for m in LABELLED}
+    assert categories == {
+        "emergency", "see_soon", "negated", "third_person", "question", "near_miss",
+        "misspelled", "long_message",
+    }
+
+
+def test_every_sign_is_found_by_the_labelled_set(detector: RedFlagDetector) -> None:
+    found = {sign.id for m in LABELLED for sign in detector.screen(m["text"]).signs}
+    assert found == {entry["id"] for entry in PHRASES["signs"]}
+
+
+def test_every_sign_has_label_urgency_and_source() -> None:
+    for entry in PHRASES["signs"]:
+        assert entry["label"].strip(), entry["id"]
+        assert Urgency(entry["urgency"])
+        assert entry["sources"], entry["id"]
+        assert entry["phrases"], entry["id"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no bleeding, just an ache",
+        "I'm not dizzy",
+        "without any fever",
+        "never had contractions",
+        "I haven't noticed any swelling in my face",
+        "there's no sign of bleeding",
+        "free of any headaches this week",
+    ],
+)
+def test_negated_signs_do_not_escalate(detector: RedFlagDetector, text: str) -> None:
+    assert not detector.screen(text).escalate
+
+
+def test_negation_stops_at_but(detector: RedFlagDetector) -> None:
+    screening = detector.screen("no bleeding but I've got a fever")
+    assert _sign_ids(screening) == ["fever"]
+
+
+def test_negation_inside_the_sign_still_escalates(detector: RedFlagDetector) -> None:
+    assert detector.screen("the baby hasn't moved today").urgency is Urgency.EMERGENCY
+    assert detector.screen("I can't stop bleeding").urgency is Urgency.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my sister had contractions",
+        "my friend was bleeding",
+        "she fainted at the gym",
+        "my husband has a fever",
+    ],
+)
+def test_other_people_do_not_escalate(detector: RedFlagDetector, text: str) -> None:
+    assert not detector.screen(text).escalate
+
+
+def test_first_person_after_third_person_escalates(detector: RedFlagDetector) -> None:
+    screening = detector.screen("my friend had a headache and now I'm bleeding")
+    assert _sign_ids(screening) == ["vaginal_bleeding"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what signs should make me stop?",
+        "when should I call my doctor?",
+        "what symptoms are dangerous?",
+        "is bleeding a warning sign?",
+        "what should I do if my waters break?",
+    ],
+)
+def test_questions_about_warning_signs(detector: RedFlagDetector, text: str) -> None:
+    screening = detector.screen(text)
+    assert screening.asks_about_warning_signs
+    assert screening.urgency is None
+    assert not screening.escalate
+
+
+def test_question_with_a_first_person_report_escalates(detector: RedFlagDetector) -> None:
+    screening = detector.screen("I'm bleeding, is that a warning sign?")
+    assert screening.escalate
+    assert screening.asks_about_warning_signs
+    assert _sign_ids(screening) == ["vaginal_bleeding"]
+
+
+@pytest.mark.parametrize(
+    "text", ["is bleeding gums normal?", "my nose was bleeding", "I had bloods taken"]
+)
+def test_bleeding_outside_the_body_area_does_not_escalate(
+    detector: RedFlagDetector, text: str
+) -> None:
+    assert not detector.screen(text).escalate
+
+
+def test_sign_buried_in_a_long_message(detector: RedFlagDetector) -> None:
+    filler = "I have been doing the cat cow stretch every morning and it helps my back. "
+    text = filler * 6 + "Also my calf has been swollen since Sunday. " + filler * 6
+    screening = detector.screen(text)
+    assert _sign_ids(screening) == ["calf_pain_or_swelling"]
+    start, end = screening.sign_spans[0]
+    assert "calf" in text[start:end]
+
+
+@pytest.mark.parametrize(
+    ("text", "sign_id"),
+    [
+        ("im bleading", "vaginal_bleeding"),
+        ("having contractons", "contractions"),
+        ("i feel dizy", "dizziness"),
+        ("i have a feaver", "fever"),
+        ("numbnes in both legs", "numbness_both_legs"),
+        ("chest pian", "chest_pain"),
+    ],
+)
+def test_misspellings(detector: RedFlagDetector, text: str, sign_id: str) -> None:
+    assert sign_id in _sign_ids(detector.screen(text))
+
+
+@pytest.mark.parametrize("text", ["fetal movement counting app?", "I can't fall asleep"])
+def test_real_words_are_not_corrected_into_signs(detector: RedFlagDetector, text: str) -> None:
+    assert not detector.screen(text).escalate
+
+
+def test_multiple_signs_highest_urgency_first(detector: RedFlagDetector) -> None:
+    screening = detector.screen("I have a fever and a headache, and now chest pain")
+    assert screening.urgency is Urgency.EMERGENCY
+    assert _sign_ids(screening)[0] == "chest_pain"
+    assert {"fever", "headache"} <= set(_sign_ids(screening))
+    assert len(screening.sign_spans) == len(screening.signs)
+
+
+def test_labels_are_plain_words(detector: RedFlagDetector) -> None:
+    screening = detector.screen("I'm bleeding and I feel dizzy")
+    assert [sign.label for sign in screening.signs] == ["bleeding", "dizziness or feeling faint"]
+
+
+def test_screen_doc_reuses_a_pipeline_doc(detector: RedFlagDetector) -> None:
+    text = "My waters broke and I feel dizzy"
+    doc = load_nlp()(text.lower())
+    assert detector.screen_doc(doc) == detector.screen(text)
+
+
+def test_nothing_to_report(detector: RedFlagDetector) -> None:
+    assert detector.screen("") == Screening(None, (), False)
+    assert detector.screen("which stretches help my lower back?") == Screening(None, (), False)
+
+
+def test_patterns_must_be_single_tokens(tmp_path: Path) -> None:
+    broken = {**PHRASES, "signs": [{**PHRASES["signs"][0], "phrases": ["c-section|wound red"]}]}
+    path = tmp_path / "phrases.yml"
+    path.write_text(yaml.safe_dump(broken), encoding="utf-8")
+    with pytest.raises(ValueError, match="single token"):
+        RedFlagDetector(phrases_path=path)
+
+
+def test_real_words_list_is_complete(detector: RedFlagDetector) -> None:
+    """No frequent English word may be 'corrected' into a sign keyword unless listed as a typo."""
+    data = Path(spacy_lookups_data.__file__).parent / "data" / "en_lexeme_prob.json.gz"
+    with gzip.open(data) as table:
+        probabilities = json.load(table)
+    accepted_typos = set(
+        "realy reallly wierd weirds nothin somethin someting somthing somethign theres theyre "
+        "beter excercise extremly sittin movin controll wollen feelin kickin killin aweful "
+        "arround arounds accross conciousness trippin slippin fightin bangin totaly alittle "
+        "durring befor sence knickers incredible terribly horribly backward".split()
+    ) | set(PHRASES["misspellings"])
+    changed = {
+        word: detector._corrector.correct(word)
+        for word, probability in probabilities.items()
+        if probability >= -15.5 and word.isalpha() and word.islower() and len(word) >= 5
+        and word not in accepted_typos and detector._corrector.correct(word) != word
+    }
+    assert changed == {}
