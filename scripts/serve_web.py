@@ -1,0 +1,32 @@
+"""Serve the web chat widget (web/) as static files.
+
+Usage: python scripts/serve_web.py [--port PORT] [--host HOST]
+Defaults: $WEB_PORT or 8080, and $WEB_HOST or 127.0.0.1 (use --host 0.0.0.0 to share on a LAN).
+"""
+
+import argparse
+import contextlib
+import functools
+import os
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+
+
+def main() -> None:
+    """Parse arguments and serve web/ until interrupted."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", 8080)))
+    parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
+    args = parser.parse_args()
+
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(WEB_DIR))
+    with ThreadingHTTPServer((args.host, args.port), handler) as server:
+        print(f"Serving {WEB_DIR} at http://{args.host}:{args.port}/", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
