@@ -1,0 +1,53 @@
+# The two commands a newcomer needs: `make run` and `make test`. `make help` lists the rest.
+SHELL := /bin/bash
+PY := .venv/bin/python
+RASA := TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m rasa
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-test train run shell test lint unit validate safety-eval nlu-eval \
+	bench lookup clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+install:  ## create .venv and install the pinned requirements (skipped when up to date)
+	@scripts/install.sh
+
+install-test:  ## install, plus the test-only tools
+	@scripts/install.sh --test
+
+train: install  ## train the model when domain, config or data changed
+	@$(PY) -m launcher train
+
+run: install  ## install, train if needed, start action server :5055 + Rasa :5005 + web chat :8080
+	@$(PY) -m launcher run
+
+shell: install  ## chat in the terminal (rasa shell), with the action server in the background
+	@$(PY) -m launcher shell
+
+test:  ## install, then lint, unit tests, data validation, training, test stories, e2e, evals
+	@scripts/test.sh
+
+lint: install-test  ## ruff
+	$(PY) -m ruff check .
+
+unit: install-test  ## unit and action tests (no model, no servers)
+	$(PY) -m pytest tests/unit tests/actions -q
+
+validate: install  ## rasa data validate
+	$(RASA) data validate --domain domain.yml --data data --config config.yml --fail-on-warnings
+
+safety-eval: install  ## red-flag screen: recall, false alarms and cost on the labelled set
+	@$(PY) bench/safety_eval.py
+
+nlu-eval: install  ## train on data/nlu, test on the held-out split tests/nlu/heldout.yml
+	@$(PY) bench/nlu_eval.py
+
+bench: install  ## response-time benchmark against live servers
+	@$(PY) bench/response_times.py
+
+lookup: install  ## regenerate data/nlu/lookups/exercise.yml from the knowledge base
+	$(PY) -m backcare.nlu_lookup
+
+clean:  ## remove models, results and logs (keeps .venv and the tracker database)
+	rm -rf models results var/logs var/test-results .pytest_cache .ruff_cache

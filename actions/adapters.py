@@ -1,0 +1,35 @@
+"""Shared glue between Rasa trackers/dispatchers and the backcare library."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from backcare.knowledge_base import AREAS, STAGES, KnowledgeBase, load_knowledge_base
+from backcare.replies import Reply
+
+
+def knowledge_base() -> KnowledgeBase:
+    """The knowledge base, loaded and validated once per process."""
+    return load_knowledge_base()
+
+
+def current_stage(tracker: Tracker) -> str | None:
+    """The stage slot as a stage id, or None when unknown, skipped or not given."""
+    stage = tracker.get_slot("stage")
+    return stage if stage in STAGES else None
+
+
+def current_areas(tracker: Tracker) -> list[str]:
+    """The body areas slot, canonical ids only ("general" and unknown values dropped)."""
+    return [area for area in tracker.get_slot("body_areas") or [] if area in AREAS]
+
+
+def latest_entity(tracker: Tracker, entity: str) -> str | None:
+    """The first value of `entity` in the latest user message (not an older slot value)."""
+    return next(tracker.get_latest_entity_values(entity), None)
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    buttons = [{"title": button.title, "payload": button.payload} for button in reply.buttons]
+    dispatcher.utter_message(text=reply.text, buttons=buttons or None)

@@ -1,0 +1,35 @@
+"""Explain how to do one exercise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.adapters import knowledge_base, latest_entity, send
+from backcare.exercise_finder import find_exercise
+from backcare.replies import how_to_reply, unknown_exercise_reply, which_exercise_reply
+
+
+class ActionExplainExercise(Action):
+    """Steps, dosage, cautions and source for the exercise named in the latest message."""
+
+    def name(self) -> str:
+        return "action_explain_exercise"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        kb = knowledge_base()
+        named = latest_entity(tracker, "exercise")
+        exercise = find_exercise(kb, named or tracker.latest_message.get("text") or "")
+        if exercise:
+            reply = how_to_reply(kb, exercise)
+        elif named:
+            reply = unknown_exercise_reply(kb, named)
+        else:
+            reply = which_exercise_reply(kb, tracker.get_slot("shown_exercises") or [])
+        send(dispatcher, reply)
+        return []

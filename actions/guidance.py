@@ -1,0 +1,48 @@
+"""Causes, self-care tips and exercise-safety answers from the guides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.adapters import current_areas, current_stage, knowledge_base, latest_entity, send
+from backcare.replies import causes_reply, exercise_safety_reply, tips_reply
+
+
+class ActionExplainCauses(Action):
+    def name(self) -> str:
+        return "action_explain_causes"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        send(
+            dispatcher,
+            causes_reply(knowledge_base(), current_areas(tracker), current_stage(tracker)),
+        )
+        return []
+
+
+class ActionSelfCareTips(Action):
+    def name(self) -> str:
+        return "action_self_care_tips"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        send(dispatcher, tips_reply(knowledge_base(), latest_entity(tracker, "self_care_topic")))
+        return []
+
+
+class ActionExerciseSafety(Action):
+    def name(self) -> str:
+        return "action_exercise_safety"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        send(dispatcher, exercise_safety_reply(knowledge_base()))
+        return []

@@ -1,0 +1,62 @@
+"""Environment for the Rasa and action servers: defaults, `.env` overrides and the API token.
+
+Precedence: variables already set in the process environment, then `.env`, then DEFAULTS.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ENV_FILE = REPO_ROOT / ".env"
+VAR_DIR = REPO_ROOT / "var"
+
+DEFAULTS = {
+    "ACTION_ENDPOINT_URL": "http://localhost:5055/webhook",
+    "TRACKER_STORE_DIALECT": "sqlite",
+    "TRACKER_STORE_DB": "var/tracker.db",
+    "TRACKER_STORE_URL": "",
+    # TensorFlow's start-up chatter hides the lines people need to read.
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+}
+
+
+def read_env_file(path: Path = ENV_FILE) -> dict[str, str]:
+    """Parse KEY=VALUE lines (comments and blank lines skipped, optional quotes removed)."""
+    if not path.exists():
+        return {}
+    values = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
+def ensure_api_token(path: Path = ENV_FILE) -> str:
+    """Return RASA_API_TOKEN from `.env`, generating and saving one on first use."""
+    token = read_env_file(path).get("RASA_API_TOKEN")
+    if token:
+        return token
+    token = secrets.token_urlsafe(24)
+    with path.open("a", encoding="utf-8") as env_file:
+        env_file.write(
+            "# Generated on first run; the Rasa HTTP API needs ?token=<this>. Never commit.\n"
+            f"RASA_API_TOKEN={token}\n"
+        )
+    path.chmod(0o600)
+    return token
+
+
+def server_environment(**overrides: str) -> dict[str, str]:
+    """The environment to start Rasa commands with; `overrides` win over everything."""
+    environment = dict(DEFAULTS)
+    environment.update(read_env_file())
+    environment.update(os.environ)
+    environment.update(overrides)
+    VAR_DIR.mkdir(exist_ok=True)
+    return environment

@@ -1,0 +1,48 @@
+"""A real action server and Rasa server on free ports, with a throwaway SQLite tracker store."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from launcher.model import train_if_needed
+from launcher.stack import AssistantStack, free_port
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AssistantStack]:
+    tracker_db = tmp_path_factory.mktemp("tracker-store") / "tracker.db"
+    stack = AssistantStack(
+        model_path=train_if_needed(),
+        api_token=secrets.token_urlsafe(16),
+        rasa_port=free_port(),
+        action_port=free_port(),
+        extra_environment={
+            "TRACKER_STORE_DIALECT": "sqlite",
+            "TRACKER_STORE_DB": str(tracker_db),
+            "TRACKER_STORE_URL": "",
+        },
+    )
+    try:
+        stack.start()
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture
+def sender() -> str:
+    """A fresh conversation id for each test."""
+    return f"e2e-{uuid.uuid4().hex[:12]}"
+
+
+def texts(messages: list[dict]) -> str:
+    """All bot texts of one answer, joined."""
+    return "\n".join(message.get("text", "") for message in messages)
+
+
+def buttons(messages: list[dict]) -> list[dict]:
+    return [button for message in messages for button in message.get("buttons", [])]

@@ -1,0 +1,50 @@
+"""The whole chain: REST channel -> NLU -> policies -> action server -> SQL tracker store."""
+
+from __future__ import annotations
+
+from launcher.stack import AssistantStack
+from tests.e2e.conftest import texts
+
+
+def test_first_answer_has_the_welcome_from_the_action_server_and_the_greeting(
+    assistant: AssistantStack, sender: str
+) -> None:
+    answer = texts(assistant.send(sender, "hi"))
+    assert "isn't medical advice" in answer  # utter_disclaimer, sent by action_session_start
+    assert "Hi! I'm here to help with back pain" in answer
+    second = texts(assistant.send(sender, "hello again"))
+    assert "isn't medical advice" not in second, "the disclaimer is shown once per session"
+
+
+def test_small_talk_and_out_of_scope(assistant: AssistantStack, sender: str) -> None:
+    assert "chatbot" in texts(assistant.send(sender, "are you a real person?"))
+    assert "outside what I can help with" in texts(
+        assistant.send(sender, "what's the weather like tomorrow")
+    )
+    assert "Take care" in texts(assistant.send(sender, "bye"))
+
+
+def test_gibberish_gets_the_fallback(assistant: AssistantStack, sender: str) -> None:
+    assert "didn't quite get that" in texts(assistant.send(sender, "qwzx plorf blarg vvv"))
+
+
+def test_conversation_survives_a_rasa_server_restart(
+    assistant: AssistantStack, sender: str
+) -> None:
+    assistant.send(sender, "my upper back hurts and I'm in my second trimester")
+    before = assistant.tracker(sender)
+    assert before["slots"]["stage"] == "trimester_2"
+    assert before["slots"]["body_areas"] == ["upper_back"]
+    shown = before["slots"]["shown_exercises"]
+    assert shown, "recommendations were recorded in the tracker"
+
+    assistant.stop_server("rasa")
+    assistant.start_rasa_server()
+
+    after = assistant.tracker(sender)
+    assert after["slots"]["stage"] == "trimester_2"
+    assert after["slots"]["shown_exercises"] == shown
+    assert len(after["events"]) == len(before["events"])
+    more = assistant.send(sender, "more exercises please")
+    assert assistant.tracker(sender)["slots"]["shown_exercises"][: len(shown)] == shown
+    assert "more" in texts(more).lower() or "all the exercises" in texts(more)
