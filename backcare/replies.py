@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from backcare.knowledge_base import TIP_TOPICS, Exercise, KnowledgeBase
 from backcare.recommender import RecommendationResult
 
-STAGE_LABELS = {
-    "trimester_1": "first trimester",
-    "trimester_2": "second trimester",
-    "trimester_3": "third trimester",
-    "postpartum": "time after birth",
+STAGE_PHRASES = {
+    "trimester_1": "in your first trimester",
+    "trimester_2": "in your second trimester",
+    "trimester_3": "in your third trimester",
+    "postpartum": "after birth",
 }
 AREA_LABELS = {
     "lower_back": "lower back",
@@ -82,9 +82,16 @@ def how_to_button(exercise: Exercise) -> Button:
     return Button(f"How do I do {exercise.name}?", f'/ask_how_to{{"exercise": "{exercise.id}"}}')
 
 
+def first_sentence(text: str) -> str:
+    """The text up to its first full stop (the one line on why an exercise helps)."""
+    head, dot, _ = text.partition(". ")
+    return head + "." if dot else text
+
+
 def _exercise_line(kb: KnowledgeBase, number: int, exercise: Exercise) -> str:
     dosage = f" How much: {exercise.dosage}." if exercise.dosage else ""
-    return f"{number}. {exercise.name}: {exercise.why}{dosage} ({kb.citation(exercise)})"
+    why = first_sentence(exercise.why)
+    return f"{number}. {exercise.name}: {why}{dosage} ({kb.citation(exercise)})"
 
 
 def recommendation_reply(
@@ -111,11 +118,9 @@ def recommendation_reply(
         else:
             lines.append(f"{result.note or ''} Could you tell me how far along you are?".strip())
         return Reply("\n".join(lines), (Button("Why does this hurt?", "/ask_causes"),))
-    stage = STAGE_LABELS.get(result.stage or "", "")
+    when = STAGE_PHRASES.get(result.stage or "")
     intro = "Here are some more" if follow_up else "Here are some gentle exercises"
-    lines.append(
-        f"{intro} for your {describe_areas(areas)}" + (f" in your {stage}:" if stage else ":")
-    )
+    lines.append(f"{intro} for your {describe_areas(areas)}" + (f" {when}:" if when else ":"))
     if result.see_provider:
         lines.append(provider_advice)
     elif result.note:
@@ -180,8 +185,8 @@ def causes_reply(kb: KnowledgeBase, areas: Sequence[str], stage: str | None) -> 
             "physical therapist can look at what's behind your pain."
         )
     where = describe_areas(areas)
-    when = STAGE_LABELS.get(stage or "")
-    heading = f"Common reasons for {where} pain" + (f" in the {when}:" if when else ":")
+    when = STAGE_PHRASES.get(stage or "")
+    heading = f"Common reasons for {where} pain" + (f" {when}:" if when else ":")
     lines = [heading] + [f"- {cause.text} ({kb.citation(cause)})" for cause in causes[:5]]
     lines.append(
         "If the pain is severe, lasting or getting worse, please see your healthcare provider."

@@ -20,6 +20,8 @@ DEFAULTS = {
     "TRACKER_STORE_URL": "",
     # TensorFlow's start-up chatter hides the lines people need to read.
     "TF_CPP_MIN_LOG_LEVEL": "2",
+    # No usage telemetry or crash reports leave the machine (they would try the network).
+    "RASA_TELEMETRY_ENABLED": "false",
 }
 
 

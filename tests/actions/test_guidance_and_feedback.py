@@ -15,7 +15,7 @@ def test_causes_for_upper_back_in_pregnancy_cite_sources() -> None:
     )
     _, messages = run_action(ActionExplainCauses(), tracker)
     text = messages[0]["text"]
-    assert text.startswith("Common reasons for upper back pain in the second trimester")
+    assert text.startswith("Common reasons for upper back pain in your second trimester")
     assert "Source" in text
 
 
