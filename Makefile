@@ -1,7 +1,10 @@
 # The two commands a newcomer needs: `make run` and `make test`. `make help` lists the rest.
 SHELL := /bin/bash
 PY := .venv/bin/python
-RASA := TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m rasa
+RASA := $(PY) -m rasa
+# quiet TensorFlow; no usage telemetry or crash reports (they would try the network)
+export TF_CPP_MIN_LOG_LEVEL := 2
+export RASA_TELEMETRY_ENABLED := false
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-test train run shell test lint unit validate safety-eval nlu-eval \

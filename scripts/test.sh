@@ -3,7 +3,7 @@
 # failure with a non-zero exit. The last line sums up every pytest run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export TF_CPP_MIN_LOG_LEVEL=2
+export TF_CPP_MIN_LOG_LEVEL=2 RASA_TELEMETRY_ENABLED=false
 py=.venv/bin/python
 results=var/test-results
 started_all=$(date +%s)

@@ -1,0 +1,357 @@
+"""Parse free-text pregnancy / postpartum stage mentions into canonical stage ids.
+
+Pure Python (no Rasa import). ``parse_stage("30 wks")`` returns
+``StageInfo(stage="trimester_3", weeks=30.0)``; text that does not name a stage
+clearly (e.g. "I'm pregnant" alone) returns ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "POSTPARTUM",
+    "STAGES",
+    "TRIMESTER_1",
+    "TRIMESTER_2",
+    "TRIMESTER_3",
+    "StageInfo",
+    "find_stage_mention",
+    "has_stage_context",
+    "parse_stage",
+    "stage_for_months",
+    "stage_for_weeks",
+]
+
+TRIMESTER_1 = "trimester_1"
+TRIMESTER_2 = "trimester_2"
+TRIMESTER_3 = "trimester_3"
+POSTPARTUM = "postpartum"
+STAGES: tuple[str, ...] = (TRIMESTER_1, TRIMESTER_2, TRIMESTER_3, POSTPARTUM)
+
+FULL_TERM_WEEKS = 40
+WEEKS_PER_MONTH = 52 / 12  # ~4.33
+MAX_PREGNANCY_WEEKS = 45
+MAX_POSTPARTUM_WEEKS = 52 * 5
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    """A canonical stage and, when known, a number of weeks.
+
+    ``weeks`` is weeks pregnant for trimester stages and weeks since birth for
+    ``postpartum``.
+    """
+
+    stage: str
+    weeks: float | None = None
+
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40}
+_ORDINALS = {
+    "first": 1, "1st": 1, "one": 1, "second": 2, "2nd": 2, "two": 2,
+    "third": 3, "3rd": 3, "three": 3, "last": 3, "final": 3,
+}  # fmt: skip
+
+_NUMBER_WORD = (
+    r"(?:(?:twenty|thirty|forty)(?:[\s-]?(?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
+    r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a|an|a\s+couple\s+of|a\s+few"
+    r"|couple(?:\s+of)?|few|half\s+a|a\s+half)"
+)
+_NUM = (
+    rf"(?P<num>\d{{1,3}}(?:[.,]\d+)?(?:\s*(?:and\s+a\s+half|½))?"
+    rf"|{_NUMBER_WORD}(?:\s+and\s+a\s+half)?)"
+)
+_VAGUE = re.compile(r"^(?:an?|(?:a\s+)?few|(?:a\s+)?couple(?:\s+of)?|half\s+a|a\s+half)$")
+
+_WEEK = r"(?:weeks?|wks?|wk|w(?=\b)|weeeks?|weks?)"
+_MONTH = r"(?:months?|mos?|mnths?|mths?|monthes|mo)"
+_DAY = r"(?:days?)"
+
+_BABY = r"(?:baby|babies|twins|son|daughter|little\s+one|bub|newborn|kid|boy|girl)"
+_SECTION = r"(?:c[\s-]?section|csection|caesarean|cesarean|c-sec)"
+_POSTPARTUM_WORDS = re.compile(
+    r"\b(?:post[\s-]?partum|post[\s-]?natal|post[\s-]?pregnancy|pp|after\s+(?:the\s+)?birth"
+    rf"|post[\s-]?{_SECTION}|after\s+(?:my\s+|the\s+|a\s+)?(?:{_SECTION}|delivery)"
+    rf"|after\s+(?:giving\s+birth|having\s+(?:my|the|a|our)\s+{_BABY})"
+    r"|(?:just|recently)\s+(?:gave|given)\s+birth|gave\s+birth|given\s+birth"
+    rf"|(?:had|delivered|welcomed)\s+(?:my|a|the|our)\s+(?:{_BABY}|{_SECTION})"
+    rf"|i\s+delivered\b|{_BABY}\s+(?:was|were)\s+born|new\s+(?:mum|mom|mother|mama)"
+    r"|birth\s+(?:\S+\s+){1,3}ago|delivered|newborn|4th\s+trimester|fourth\s+trimester|since\s+(?:the\s+)?(?:birth|delivery)"
+    rf"|since\s+(?:i\s+)?(?:delivered|had|gave)|{_SECTION}\s+\S+\s+\S+\s+ago|{_SECTION}\s+\S+\s+ago"
+    rf"|(?:my\s+|our\s+|the\s+)?{_BABY}\s+(?:is|turned|just\s+turned|'s)\s+(?:\S+\s+){{0,2}}"
+    r"(?:months?|days?)"
+    rf"|(?:my\s+|our\s+|the\s+)?{_BABY}\s+(?:is|turned|just\s+turned|'s)\s+(?:\S+\s+){{0,2}}(?:weeks?|wks?)\s+old"
+    r"|\d+\s*-?\s*(?:weeks?|wks?|months?|days?)\s*-?\s*old\s+(?:baby|son|daughter|twins|boy|girl))",
+    re.IGNORECASE,
+)
+_PREGNANCY_WORDS = re.compile(
+    r"\b(?:pregnant|pregnancy|preggo|preggers|prego|pregant|pregnent|preg|expecting|gestation"
+    r"|trimester|tri|due(?!\s+to)|along|bump)\b"
+    r"|\b(?:i'?m|i\s+am|im)\s+(?:now\s+|almost\s+|nearly\s+|about\s+|only\s+|just\s+)?"
+    r"\w+(?:[\s-]\w+)?\s*(?:weeks?|wks?|months?)\b(?!\s+(?:ago|into|in|of|since|now))",
+    re.IGNORECASE,
+)
+
+
+_DURATION_BEFORE = re.compile(
+    r"\b(?:for|past|last|over|lasted|lasting|every|each|per|within)\s+(?:the\s+)?(?:last\s+|past\s+)?$"
+)
+
+
+def _to_number(raw: str) -> float | None:
+    """Turn '30', '2.5', 'thirty two', 'a couple of', '3 and a half' into a number."""
+    text = raw.strip().lower().replace("½", " and a half").replace(",", ".")
+    half = 0.0
+    if re.search(r"\band\s+a\s+half$", text):
+        half = 0.5
+        text = re.sub(r"\s*and\s+a\s+half$", "", text).strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text) + half
+    if text in ("a", "an"):
+        return 1.0 + half
+    if text in ("half a", "a half"):
+        return 0.5
+    if re.fullmatch(r"(?:a\s+)?couple(?:\s+of)?", text):
+        return 2.0 + half
+    if re.fullmatch(r"(?:a\s+)?few", text):
+        return 3.0 + half
+    parts = re.split(r"[\s-]+", text)
+    if len(parts) == 1 and parts[0] in _UNITS:
+        return float(_UNITS[parts[0]]) + half
+    if parts and parts[0] in _TENS:
+        value = _TENS[parts[0]]
+        if len(parts) == 2 and parts[1] in _UNITS and _UNITS[parts[1]] < 10:
+            value += _UNITS[parts[1]]
+        elif len(parts) > 1:
+            return None
+        return float(value) + half
+    return None
+
+
+def stage_for_weeks(weeks: float) -> str:
+    """Map weeks pregnant to a trimester id (1-13, 14-27, 28+)."""
+    if weeks < 14:
+        return TRIMESTER_1
+    if weeks < 28:
+        return TRIMESTER_2
+    return TRIMESTER_3
+
+
+def stage_for_months(months: float) -> str:
+    """Map months pregnant to a trimester id (1-3, 4-6, 7-9)."""
+    if months <= 3:
+        return TRIMESTER_1
+    if months <= 6:
+        return TRIMESTER_2
+    return TRIMESTER_3
+
+
+def _normalise(text: str) -> str:
+    text = text.lower().replace("’", "'").replace("‐", "-").replace("–", "-")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def has_stage_context(text: str) -> bool:
+    """True when the text has a pregnancy or birth word (used to accept bare numbers)."""
+    return bool(_PREGNANCY_WORDS.search(text) or _POSTPARTUM_WORDS.search(text))
+
+
+def _round(value: float) -> float:
+    return round(value, 1)
+
+
+def _postpartum_duration(text: str) -> float | None:
+    """Weeks since birth from a postpartum phrase, or None when no duration is given."""
+    patterns = (
+        # "8 weeks postpartum", "6 wks pp", "3 months after birth", "6 weeks post c-section"
+        rf"{_NUM}\s*-?\s*(?P<unit>{_WEEK}|{_MONTH}|{_DAY})\s*(?:old\s+)?(?:postpartum|post[\s-]?partum"
+        r"|pp\b|post[\s-]?natal|post[\s-]?birth|post[\s-]?(?:c[\s-]?section|csection|op|delivery)"
+        r"|after\s+(?:the\s+)?(?:birth|delivery|giving\s+birth|having|my\s+c[\s-]?section|c[\s-]?section)"
+        r"|since\s+(?:the\s+)?(?:birth|delivery|i\s+had|i\s+gave|giving\s+birth|my\s+c))",
+        # "had my baby 3 weeks ago", "gave birth two months ago", "c-section 6 weeks ago"
+        rf"(?:birth|baby|babies|twins|son|daughter|little\s+one|delivered|delivery|section|csection"
+        rf"|caesarean|cesarean)\b[^.?!]{{0,30}}?\b{_NUM}\s*(?P<unit>{_WEEK}|{_MONTH}|{_DAY})\s*(?:ago|back)",
+        # "my baby is 2 months old", "my son is 10 weeks"
+        rf"(?:baby|babies|twins|son|daughter|little\s+one|\blo)\b[^.?!]{{0,20}}?\b(?:is|are|'s|turned"
+        rf"|just\s+turned|almost|nearly)\s+(?:almost\s+|nearly\s+|now\s+|just\s+)?{_NUM}\s*"
+        rf"(?P<unit>{_WEEK}|{_MONTH}|{_DAY})",
+        # "a 6 week old baby", "my 3 month old"
+        rf"\b{_NUM}\s*-?\s*(?P<unit>{_WEEK}|{_MONTH}|{_DAY})\s*-?\s*old\b",
+        # "3 weeks ago i had my baby", "6 weeks since i gave birth"
+        rf"\b{_NUM}\s*(?P<unit>{_WEEK}|{_MONTH}|{_DAY})\s*(?:ago|since)\s+(?:i|we)\s+"
+        r"(?:had|gave|delivered|welcomed)",
+    )
+    for pattern in patterns:
+        match = re.search(pattern, text)
+        if not match:
+            continue
+        number = _to_number(match.group("num"))
+        if number is None:
+            continue
+        unit = match.group("unit")
+        if re.fullmatch(_MONTH, unit):
+            weeks = number * WEEKS_PER_MONTH
+        elif re.fullmatch(_DAY, unit):
+            weeks = number / 7
+        else:
+            weeks = number
+        if 0 <= weeks <= MAX_POSTPARTUM_WEEKS:
+            return _round(weeks)
+    return None
+
+
+def _pregnancy_weeks(text: str) -> float | None:
+    """Weeks pregnant from 'due in 3 weeks', '30 wks', '6 months pregnant' and the like."""
+    due = re.search(
+        rf"\bdue\s+(?:date\s+is\s+)?in\s+{_NUM}\s*(?P<unit>{_WEEK}|{_MONTH}|{_DAY})", text
+    )
+    if due:
+        number = _to_number(due.group("num"))
+        if number is not None:
+            unit = due.group("unit")
+            if re.fullmatch(_MONTH, unit):
+                left = number * WEEKS_PER_MONTH
+            elif re.fullmatch(_DAY, unit):
+                left = number / 7
+            else:
+                left = number
+            if 0 <= left < FULL_TERM_WEEKS:
+                return _round(FULL_TERM_WEEKS - left)
+    if re.search(r"\bdue\s+(?:next\s+month|in\s+a\s+month)\b", text):
+        return 36.0
+    if re.search(r"\bdue\s+(?:next\s+week|any\s+day|this\s+week|soon|tomorrow|today)\b", text):
+        return 39.0
+    if re.search(r"\bdue\s+in\s+(?:a\s+)?couple\s+of\s+months\b", text):
+        return _round(FULL_TERM_WEEKS - 2 * WEEKS_PER_MONTH)
+
+    # "30 wks", "24 weeks pregnant", "32+4 weeks", "at 20 weeks", "thirty weeks along"
+    for week in re.finditer(
+        rf"(?<![\w+]){_NUM}\s*(?:\+\s*\d\s*)?-?\s*(?P<unit>{_WEEK})(?:\s*\+\s*\d)?\b(?!\s*(?:ago|old))",
+        text,
+    ):
+        if _DURATION_BEFORE.search(text[: week.start()]) or _VAGUE.match(week.group("num")):
+            continue
+        number = _to_number(week.group("num"))
+        if number is not None and 1 <= number <= MAX_PREGNANCY_WEEKS:
+            return _round(number)
+    numbered = re.search(r"\bweek\s*(?:#\s*)?(?P<num>\d{1,2})\b", text)
+    if numbered and 1 <= int(numbered.group("num")) <= MAX_PREGNANCY_WEEKS:
+        return float(numbered.group("num"))
+    # "32w", "32w4d", "32+4" (written as pregnancy notation)
+    compact = re.search(r"(?<![\w+])(?P<num>\d{1,2})\s*(?:w\d?d?|\+\d)\b", text)
+    if compact:
+        number = float(compact.group("num"))
+        if 1 <= number <= MAX_PREGNANCY_WEEKS:
+            return number
+    return None
+
+
+def _pregnancy_months(text: str) -> float | None:
+    """Months pregnant from '6 months pregnant', 'six months along', 'im 7 months'."""
+    for match in re.finditer(
+        rf"(?<![\w+]){_NUM}\s*-?\s*(?P<unit>{_MONTH})\b(?!\s*(?:ago|old|postpartum|pp\b|post|after|since))",
+        text,
+    ):
+        if _DURATION_BEFORE.search(text[: match.start()]) or _VAGUE.match(match.group("num")):
+            continue
+        number = _to_number(match.group("num"))
+        if number is not None and 0 < number <= 10:
+            return number
+    return None
+
+
+def _trimester(text: str) -> str | None:
+    match = re.search(
+        r"\b(?P<ord>first|1st|second|2nd|third|3rd|last|final|one|two|three|1|2|3)"
+        r"\s*(?:trimester|trimster|trimestre|trimesters|tri|trim|tm)\b",
+        text,
+    )
+    if not match:
+        match = re.search(r"\b(?:trimester|tri)\s*(?P<ord>one|two|three|1|2|3)\b", text)
+    if not match:
+        match = re.search(r"\bt(?P<ord>[123])\b", text)
+    if not match:
+        return None
+    raw = match.group("ord")
+    ordinal = int(raw) if raw.isdigit() else _ORDINALS.get(raw)
+    return {1: TRIMESTER_1, 2: TRIMESTER_2, 3: TRIMESTER_3}.get(ordinal or 0)
+
+
+def parse_stage(text: str | None) -> StageInfo | None:
+    """Parse a stage mention; return ``None`` when no stage is clearly named.
+
+    Bare week/month counts ("30 wks", "six months") are read as pregnancy durations,
+    except when the text says the time was after birth or "ago".
+    """
+    if not text or not text.strip():
+        return None
+    norm = _normalise(text)
+
+    if re.search(r"\b(?:fourth|4th)\s+trimester\b", norm):
+        return StageInfo(POSTPARTUM, _postpartum_duration(norm))
+
+    if _POSTPARTUM_WORDS.search(norm) and not re.search(
+        r"\b(?:before|until|till|when)\s+(?:the\s+)?(?:birth|i\s+(?:give|have|deliver))", norm
+    ):
+        # "due in 3 weeks" or "my first baby" mentions aside, a birth word means postpartum,
+        # unless it is clearly about a future birth ("after birth" plans while pregnant).
+        future = re.search(r"\b(?:will|going\s+to|gonna|plan|planning|once)\b", norm)
+        pregnant_now = re.search(r"\b(?:i'?m|i\s+am|currently|now)\s+(?:\w+\s+)?pregnant\b", norm)
+        if not future and not pregnant_now:
+            return StageInfo(POSTPARTUM, _postpartum_duration(norm))
+
+    trimester = _trimester(norm)
+    weeks = _pregnancy_weeks(norm)
+    if weeks is not None:
+        stage = stage_for_weeks(weeks)
+        return StageInfo(stage, weeks)
+    months = _pregnancy_months(norm)
+    if months is not None:
+        return StageInfo(stage_for_months(months), _round(months * WEEKS_PER_MONTH))
+    if trimester:
+        return StageInfo(trimester, None)
+    if re.search(r"\b(?:early|newly|just\s+found\s+out)\b[^.?!]{0,20}\bpregnan", norm) or re.search(
+        r"\bearly\s+(?:in\s+(?:my|the)\s+)?pregnancy\b", norm
+    ):
+        return StageInfo(TRIMESTER_1, None)
+    if re.search(r"\b(?:late|end\s+of\s+(?:my|the))\s+(?:in\s+(?:my|the)\s+)?pregnancy\b", norm):
+        return StageInfo(TRIMESTER_3, None)
+    return None
+
+
+def find_stage_mention(text: str, max_tokens: int = 10) -> tuple[StageInfo, int, int] | None:
+    """Find the shortest span of ``text`` that names a stage, as (info, start, end).
+
+    The span is the shortest run of words whose parse equals the parse of the
+    whole text (falling back to one with the same stage id); None when the text
+    names no stage.
+    """
+    whole = parse_stage(text)
+    if whole is None:
+        return None
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    same_stage: tuple[int, int] | None = None
+    for size in range(1, min(max_tokens, len(words)) + 1):
+        for i in range(len(words) - size + 1):
+            start, end = words[i][0], words[i + size - 1][1]
+            while end > start and text[end - 1] in ".,!?;:)\"'":
+                end -= 1
+            while start < end and text[start] in "(\"'":
+                start += 1
+            info = parse_stage(text[start:end])
+            if info == whole:
+                return whole, start, end
+            if info is not None and info.stage == whole.stage and same_stage is None:
+                same_stage = (start, end)
+    if same_stage is not None:
+        return whole, same_stage[0], same_stage[1]
+    return whole, 0, len(text)

@@ -1,0 +1,147 @@
+"""Rasa component that turns raw ``stage`` entity text into canonical stage ids.
+
+Place it after DIETClassifier and EntitySynonymMapper. For every ``stage`` entity
+it parses the entity text (falling back to its value) with
+:func:`backcare.stage.parse_stage`, rewrites ``value`` to ``trimester_1`` ..
+``postpartum`` and adds a ``stage_weeks`` entity when a number of weeks is known.
+Stage entities that cannot be parsed are dropped. When no ``stage`` entity was
+found, the whole message is scanned and a stage is added only when the message
+has pregnancy or birth context words.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from backcare.stage import StageInfo, find_stage_mention, has_stage_context, parse_stage
+
+logger = logging.getLogger(__name__)
+
+STAGE_ENTITY = "stage"
+STAGE_WEEKS_ENTITY = "stage_weeks"
+SCAN_TEXT_KEY = "scan_text_when_missing"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class StageNormalizer(GraphComponent, EntityExtractorMixin):
+    """Normalises ``stage`` entities to stage ids and adds ``stage_weeks``."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Default config: also scan the whole text when DIET found no stage."""
+        return {SCAN_TEXT_KEY: True}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        """Store the component config."""
+        self.component_config = config
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> StageNormalizer:
+        """Create the component (see GraphComponent)."""
+        return cls({**cls.get_default_config(), **config})
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Leave training data unchanged (the component is not trainable)."""
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Normalise the stage entities of each message in place."""
+        for message in messages:
+            self._process_message(message)
+        return messages
+
+    def _process_message(self, message: Message) -> None:
+        text: str = message.get(TEXT) or ""
+        entities: list[dict[str, Any]] = list(message.get(ENTITIES, []) or [])
+        result: list[dict[str, Any]] = []
+        found_stage = False
+        for entity in entities:
+            if entity.get(ENTITY_ATTRIBUTE_TYPE) == STAGE_WEEKS_ENTITY:
+                continue  # recomputed below from the stage entities
+            if entity.get(ENTITY_ATTRIBUTE_TYPE) != STAGE_ENTITY:
+                result.append(entity)
+                continue
+            info = self._parse_entity(entity, text)
+            if info is None:
+                logger.debug("Dropping unparseable stage entity %r", entity)
+                continue
+            found_stage = True
+            entity[ENTITY_ATTRIBUTE_VALUE] = info.stage
+            self.add_processor_name(entity)
+            result.append(entity)
+            if info.weeks is not None:
+                result.append(self._weeks_entity(entity, info))
+
+        if not found_stage and self.component_config.get(SCAN_TEXT_KEY, True):
+            result.extend(self._scan_text(text))
+
+        message.set(ENTITIES, result, add_to_output=True)
+
+    @staticmethod
+    def _parse_entity(entity: dict[str, Any], text: str) -> StageInfo | None:
+        start = entity.get(ENTITY_ATTRIBUTE_START)
+        end = entity.get(ENTITY_ATTRIBUTE_END)
+        candidates: list[str] = []
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+            candidates.append(text[start:end])
+        value = entity.get(ENTITY_ATTRIBUTE_VALUE)
+        if isinstance(value, str):
+            candidates.append(value)
+        for candidate in candidates:
+            info = parse_stage(candidate)
+            if info is not None:
+                return info
+        return None
+
+    def _weeks_entity(self, stage_entity: dict[str, Any], info: StageInfo) -> dict[str, Any]:
+        weeks = round(float(info.weeks or 0.0), 1)
+        return {
+            ENTITY_ATTRIBUTE_TYPE: STAGE_WEEKS_ENTITY,
+            ENTITY_ATTRIBUTE_START: stage_entity.get(ENTITY_ATTRIBUTE_START),
+            ENTITY_ATTRIBUTE_END: stage_entity.get(ENTITY_ATTRIBUTE_END),
+            ENTITY_ATTRIBUTE_VALUE: weeks,
+            EXTRACTOR: self.name,
+        }
+
+    def _scan_text(self, text: str) -> list[dict[str, Any]]:
+        if not text or not has_stage_context(text):
+            return []
+        mention = find_stage_mention(text)
+        if mention is None:
+            return []
+        info, start, end = mention
+        stage_entity: dict[str, Any] = {
+            ENTITY_ATTRIBUTE_TYPE: STAGE_ENTITY,
+            ENTITY_ATTRIBUTE_START: start,
+            ENTITY_ATTRIBUTE_END: end,
+            ENTITY_ATTRIBUTE_VALUE: info.stage,
+            EXTRACTOR: self.name,
+        }
+        found = [stage_entity]
+        if info.weeks is not None:
+            found.append(self._weeks_entity(stage_entity, info))
+        return found

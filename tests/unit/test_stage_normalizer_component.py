@@ -1,0 +1,150 @@
+"""Tests for components.stage_normalizer.StageNormalizer (no trained model needed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.stage_normalizer import StageNormalizer
+
+
+@pytest.fixture()
+def normalizer(tmp_path: Any) -> StageNormalizer:
+    return StageNormalizer.create(
+        StageNormalizer.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("stage_normalizer"),
+        ExecutionContext(graph_schema=None),  # type: ignore[arg-type]
+    )
+
+
+def _entity(text: str, span: str, entity: str = "stage", value: str | None = None) -> dict:
+    start = text.index(span)
+    return {
+        "entity": entity,
+        "start": start,
+        "end": start + len(span),
+        "value": span if value is None else value,
+        "extractor": "DIETClassifier",
+    }
+
+
+def _run(normalizer: StageNormalizer, text: str, entities: list[dict]) -> list[dict]:
+    message = Message(data={"text": text, "entities": entities})
+    normalizer.process([message])
+    return message.get("entities")
+
+
+def _by_type(entities: list[dict], kind: str) -> list[dict]:
+    return [e for e in entities if e["entity"] == kind]
+
+
+def test_rewrites_stage_and_adds_weeks(normalizer: StageNormalizer) -> None:
+    text = "im 30 wks and my lower back is killing me"
+    entities = _run(
+        normalizer,
+        text,
+        [_entity(text, "30 wks"), _entity(text, "lower back", "body_area", "lower_back")],
+    )
+    (stage,) = _by_type(entities, "stage")
+    assert stage["value"] == "trimester_3"
+    assert "StageNormalizer" in stage.get("processors", [])
+    (weeks,) = _by_type(entities, "stage_weeks")
+    assert weeks["value"] == 30.0
+    assert (weeks["start"], weeks["end"]) == (stage["start"], stage["end"])
+    assert _by_type(entities, "body_area")[0]["value"] == "lower_back"
+
+
+def test_postpartum_weeks_rounded(normalizer: StageNormalizer) -> None:
+    text = "my baby is 2 months old and my hips ache"
+    entities = _run(normalizer, text, [_entity(text, "my baby is 2 months old")])
+    assert _by_type(entities, "stage")[0]["value"] == "postpartum"
+    assert _by_type(entities, "stage_weeks")[0]["value"] == 8.7
+
+
+def test_trimester_without_weeks(normalizer: StageNormalizer) -> None:
+    text = "second trimester"
+    entities = _run(normalizer, text, [_entity(text, "second trimester")])
+    assert _by_type(entities, "stage")[0]["value"] == "trimester_2"
+    assert _by_type(entities, "stage_weeks") == []
+
+
+def test_falls_back_to_value_when_span_invalid(normalizer: StageNormalizer) -> None:
+    entity = {"entity": "stage", "start": 50, "end": 60, "value": "2nd tri"}
+    entities = _run(normalizer, "hi there", [entity])
+    assert _by_type(entities, "stage")[0]["value"] == "trimester_2"
+
+
+def test_drops_unparseable_stage(normalizer: StageNormalizer) -> None:
+    text = "my back is sore today"
+    entities = _run(normalizer, text, [_entity(text, "today")])
+    assert _by_type(entities, "stage") == []
+    assert _by_type(entities, "stage_weeks") == []
+
+
+def test_already_normalised_value_is_kept(normalizer: StageNormalizer) -> None:
+    text = "pp"
+    entities = _run(normalizer, text, [_entity(text, "pp")])
+    assert _by_type(entities, "stage")[0]["value"] == "postpartum"
+
+
+def test_scans_text_when_diet_missed_stage(normalizer: StageNormalizer) -> None:
+    text = "hi, I had my baby 3 weeks ago and my back aches"
+    entities = _run(normalizer, text, [])
+    (stage,) = _by_type(entities, "stage")
+    assert stage["value"] == "postpartum"
+    assert stage["extractor"] == "StageNormalizer"
+    assert text[stage["start"] : stage["end"]] == "had my baby 3 weeks ago"
+    assert _by_type(entities, "stage_weeks")[0]["value"] == 3.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3 weeks ago I hurt my back",
+        "I've had this ache for 2 months",
+        "I'm pregnant and my back hurts",
+        "hello",
+        "",
+    ],
+)
+def test_scan_requires_clear_stage_with_context(normalizer: StageNormalizer, text: str) -> None:
+    assert _by_type(_run(normalizer, text, []), "stage") == []
+
+
+def test_scan_can_be_disabled(tmp_path: Any) -> None:
+    component = StageNormalizer.create(
+        {"scan_text_when_missing": False},
+        LocalModelStorage(tmp_path),
+        Resource("stage_normalizer"),
+        ExecutionContext(graph_schema=None),  # type: ignore[arg-type]
+    )
+    assert _run(component, "I'm 30 weeks pregnant", []) == []
+
+
+def test_multiple_messages_and_stale_weeks(normalizer: StageNormalizer) -> None:
+    first = Message(data={"text": "24 weeks pregnant", "entities": []})
+    text = "third trimester"
+    second = Message(
+        data={
+            "text": text,
+            "entities": [
+                _entity(text, "third trimester"),
+                {"entity": "stage_weeks", "start": 0, "end": 5, "value": 99},
+            ],
+        }
+    )
+    normalizer.process([first, second])
+    assert [e["value"] for e in first.get("entities")] == ["trimester_2", 24.0]
+    assert [e["entity"] for e in second.get("entities")] == ["stage"]
+
+
+def test_training_data_passes_through(normalizer: StageNormalizer) -> None:
+    data = TrainingData()
+    assert normalizer.process_training_data(data) is data
