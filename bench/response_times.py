@@ -46,7 +46,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tracker_dir:
         stack = AssistantStack(
             model,
-            secrets.token_urlsafe(16),
+            secrets.token_hex(16),
             rasa_port=free_port(),
             action_port=free_port(),
             extra_environment={

@@ -44,7 +44,7 @@ def ensure_api_token(path: Path = ENV_FILE) -> str:
     token = read_env_file(path).get("RASA_API_TOKEN")
     if token:
         return token
-    token = secrets.token_urlsafe(24)
+    token = secrets.token_hex(24)
     with path.open("a", encoding="utf-8") as env_file:
         env_file.write(
             "# Generated on first run; the Rasa HTTP API needs ?token=<this>. Never commit.\n"

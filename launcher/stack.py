@@ -174,8 +174,7 @@ class AssistantStack:
             "--endpoints",
             "endpoints.yml",
             "--enable-api",
-            "--auth-token",
-            self.api_token,
+            f"--auth-token={self.api_token}",
             "--cors",
             "*",
         ]

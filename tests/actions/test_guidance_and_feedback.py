@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from actions.feedback import ActionRecordFeedback
 from actions.guidance import ActionExerciseSafety, ActionExplainCauses, ActionSelfCareTips
-from actions.session import ActionSessionStart
 from tests.actions.conftest import make_tracker, run_action, slot_events
 
 
@@ -57,10 +56,3 @@ def test_feedback_is_recorded_in_a_slot() -> None:
     events, _ = run_action(ActionRecordFeedback(), make_tracker(intent="affirm"))
     assert slot_events(events) == {"feedback": "helpful"}
 
-
-def test_session_start_sends_the_disclaimer_and_carries_slots_over() -> None:
-    events, messages = run_action(ActionSessionStart(), make_tracker(stage="postpartum"))
-    assert messages == [{**messages[0], "response": "utter_disclaimer"}]
-    assert events[0]["event"] == "session_started"
-    assert slot_events(events) == {"stage": "postpartum"}
-    assert events[-1] == {**events[-1], "event": "action", "name": "action_listen"}

@@ -17,7 +17,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AssistantSta
     tracker_db = tmp_path_factory.mktemp("tracker-store") / "tracker.db"
     stack = AssistantStack(
         model_path=train_if_needed(),
-        api_token=secrets.token_urlsafe(16),
+        api_token=secrets.token_hex(16),
         rasa_port=free_port(),
         action_port=free_port(),
         extra_environment={

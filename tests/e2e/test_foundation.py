@@ -24,8 +24,9 @@ def test_small_talk_and_out_of_scope(assistant: AssistantStack, sender: str) -> 
     assert "Take care" in texts(assistant.send(sender, "bye"))
 
 
-def test_gibberish_gets_the_fallback(assistant: AssistantStack, sender: str) -> None:
-    assert "didn't quite get that" in texts(assistant.send(sender, "qwzx plorf blarg vvv"))
+def test_gibberish_gets_the_fallback_or_a_redirect(assistant: AssistantStack, sender: str) -> None:
+    answer = texts(assistant.send(sender, "qwzx plorf blarg vvv"))
+    assert "didn't quite get that" in answer or "outside what I can help with" in answer
 
 
 def test_conversation_survives_a_rasa_server_restart(
