@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from backcare.knowledge_base import STAGES
+
 __all__ = [
     "POSTPARTUM",
-    "STAGES",
     "TRIMESTER_1",
     "TRIMESTER_2",
     "TRIMESTER_3",
@@ -24,11 +25,7 @@ __all__ = [
     "stage_for_weeks",
 ]
 
-TRIMESTER_1 = "trimester_1"
-TRIMESTER_2 = "trimester_2"
-TRIMESTER_3 = "trimester_3"
-POSTPARTUM = "postpartum"
-STAGES: tuple[str, ...] = (TRIMESTER_1, TRIMESTER_2, TRIMESTER_3, POSTPARTUM)
+TRIMESTER_1, TRIMESTER_2, TRIMESTER_3, POSTPARTUM = STAGES
 
 FULL_TERM_WEEKS = 40
 WEEKS_PER_MONTH = 52 / 12  # ~4.33
