@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
 import time
@@ -85,7 +86,18 @@ def shell() -> int:
         stack.stop()
 
 
+def stop_on_hangup_or_terminate() -> None:
+    """Closing the terminal (SIGHUP) or `kill` (SIGTERM) stops the servers like Ctrl-C does."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGHUP, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def main() -> int:
+    stop_on_hangup_or_terminate()
     parser = argparse.ArgumentParser(prog="python -m launcher", description=__doc__)
     parser.add_argument("command", choices=["train", "run", "shell"])
     command = parser.parse_args().command
