@@ -8,13 +8,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.adapters import current_areas, current_stage, knowledge_base, send
+from actions.adapters import current_areas, current_stage, knowledge_base, latest_entity, send
 from backcare.recommender import recommend
 from backcare.replies import recommendation_reply
 
 
 class ActionRecommendExercises(Action):
-    """A fresh set of 2-3 exercises (after the form, or after a correction)."""
+    """2-3 exercises after the form: a fresh set when the message brought a new stage or area
+    (a first answer or a correction), otherwise the next ones, so nothing is repeated."""
 
     def name(self) -> str:
         return "action_recommend_exercises"
@@ -22,13 +23,9 @@ class ActionRecommendExercises(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        kb = knowledge_base()
-        areas = current_areas(tracker)
-        result = recommend(kb, current_stage(tracker), areas)
-        send(
-            dispatcher, recommendation_reply(kb, result, areas, tracker.get_slot("red_flag_signs"))
-        )
-        return [SlotSet("shown_exercises", [item.exercise.id for item in result.recommendations])]
+        new_facts = latest_entity(tracker, "stage") or latest_entity(tracker, "body_area")
+        shown = [] if new_facts else list(tracker.get_slot("shown_exercises") or [])
+        return recommend_and_send(dispatcher, tracker, shown)
 
 
 class ActionMoreExercises(Action):
@@ -40,16 +37,22 @@ class ActionMoreExercises(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        kb = knowledge_base()
-        areas = current_areas(tracker)
-        shown = list(tracker.get_slot("shown_exercises") or [])
-        result = recommend(kb, current_stage(tracker), areas, exclude=shown)
-        reply = recommendation_reply(
-            kb, result, areas, tracker.get_slot("red_flag_signs"), follow_up=True
+        return recommend_and_send(
+            dispatcher, tracker, list(tracker.get_slot("shown_exercises") or [])
         )
-        send(dispatcher, reply)
-        return [
-            SlotSet(
-                "shown_exercises", shown + [item.exercise.id for item in result.recommendations]
-            )
-        ]
+
+
+def recommend_and_send(
+    dispatcher: CollectingDispatcher, tracker: Tracker, shown: list[str]
+) -> list[EventType]:
+    """Recommend for the tracker's stage and areas, skipping `shown`; record what was shown."""
+    kb = knowledge_base()
+    areas = current_areas(tracker)
+    result = recommend(kb, current_stage(tracker), areas, exclude=shown)
+    reply = recommendation_reply(
+        kb, result, areas, tracker.get_slot("red_flag_signs"), follow_up=bool(shown)
+    )
+    send(dispatcher, reply)
+    return [
+        SlotSet("shown_exercises", shown + [item.exercise.id for item in result.recommendations])
+    ]

@@ -64,3 +64,36 @@ def test_more_never_repeats_and_says_when_none_are_left() -> None:
     else:
         raise AssertionError("paging never ran out")
     assert len(shown) >= 2
+
+
+def test_a_message_without_new_facts_moves_on_instead_of_repeating() -> None:
+    first, _ = run_action(
+        ActionRecommendExercises(), make_tracker(stage="trimester_3", body_areas=["lower_back"])
+    )
+    shown = slot_events(first)["shown_exercises"]
+    tracker = make_tracker(
+        "no bleeding or anything, just achy",
+        intent="describe_pain",
+        stage="trimester_3",
+        body_areas=["lower_back"],
+        shown_exercises=shown,
+    )
+    events, messages = run_action(ActionRecommendExercises(), tracker)
+    now_shown = slot_events(events)["shown_exercises"]
+    assert now_shown[: len(shown)] == shown
+    assert not set(now_shown[len(shown) :]) & set(shown)
+    assert messages[0]["text"].startswith("Here are some more")
+
+
+def test_a_corrected_stage_starts_a_fresh_set() -> None:
+    tracker = make_tracker(
+        "actually I'm 30 weeks",
+        intent="inform_stage",
+        entities=[{"entity": "stage", "value": "trimester_3"}],
+        stage="trimester_3",
+        body_areas=["lower_back"],
+        shown_exercises=["pelvic_tilts", "cat_cow", "hip_flexor_stretch"],
+    )
+    events, messages = run_action(ActionRecommendExercises(), tracker)
+    assert len(slot_events(events)["shown_exercises"]) <= 3
+    assert messages[0]["text"].startswith("Here are some gentle exercises")
