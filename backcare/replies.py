@@ -10,21 +10,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from backcare.knowledge_base import TIP_TOPICS, Exercise, KnowledgeBase
-from backcare.recommender import RecommendationResult
+from backcare.recommender import AREA_PHRASES, RecommendationResult
 
 STAGE_PHRASES = {
     "trimester_1": "in your first trimester",
     "trimester_2": "in your second trimester",
     "trimester_3": "in your third trimester",
     "postpartum": "after birth",
-}
-AREA_LABELS = {
-    "lower_back": "lower back",
-    "mid_back": "mid back",
-    "upper_back": "upper back",
-    "neck_shoulders": "neck and shoulders",
-    "hips_pelvis": "hips and pelvis",
-    "glutes": "glutes",
 }
 TOPIC_LABELS = {
     "posture": "posture",
@@ -64,7 +56,7 @@ def join_words(words: Sequence[str]) -> str:
 
 
 def describe_areas(areas: Iterable[str]) -> str:
-    labels = [AREA_LABELS[area] for area in areas if area in AREA_LABELS]
+    labels = [AREA_PHRASES[area] for area in areas if area in AREA_PHRASES]
     return join_words(labels) if labels else "back"
 
 
