@@ -1,7 +1,6 @@
 """End-to-end: the web chat page (web/) in headless Chromium against real Rasa + action servers."""
 
 import re
-import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -14,6 +13,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
+
+from launcher.stack import free_port
 
 from .browser import chromium, missing_browser
 
@@ -30,17 +31,10 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    """Return a TCP port that is free on 127.0.0.1 right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def web_url() -> Iterator[str]:
     """Serve web/ with scripts/serve_web.py on a free port; yield its base URL."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, str(ROOT / "scripts" / "serve_web.py"), "--port", str(port)],
         stdout=subprocess.PIPE,
