@@ -6,14 +6,22 @@ from launcher.stack import AssistantStack
 from tests.e2e.conftest import texts
 
 
-def test_first_answer_has_the_welcome_from_the_action_server_and_the_greeting(
+def test_first_answer_has_the_greeting_and_the_disclaimer_once(
     assistant: AssistantStack, sender: str
 ) -> None:
     answer = texts(assistant.send(sender, "hi"))
-    assert "isn't medical advice" in answer  # utter_disclaimer, sent by action_session_start
+    assert "isn't medical advice" in answer  # utter_disclaimer, from a conversation-start rule
     assert "Hi! I'm here to help with back pain" in answer
     second = texts(assistant.send(sender, "hello again"))
     assert "isn't medical advice" not in second, "the disclaimer is shown once per session"
+
+
+def test_a_custom_action_answers_through_the_action_server(
+    assistant: AssistantStack, sender: str
+) -> None:
+    answer = texts(assistant.send(sender, "how do I do a pelvic tilt?"))
+    # only action_explain_exercise (rasa-sdk) composes answers with a source line
+    assert answer.count("Source") == 1 and "Pelvic tilts" in answer
 
 
 def test_small_talk_and_out_of_scope(assistant: AssistantStack, sender: str) -> None:
