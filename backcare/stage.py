@@ -194,16 +194,19 @@ def _postpartum_duration(text: str) -> float | None:
         number = _to_number(match.group("num"))
         if number is None:
             continue
-        unit = match.group("unit")
-        if re.fullmatch(_MONTH, unit):
-            weeks = number * WEEKS_PER_MONTH
-        elif re.fullmatch(_DAY, unit):
-            weeks = number / 7
-        else:
-            weeks = number
+        weeks = _in_weeks(number, match.group("unit"))
         if 0 <= weeks <= MAX_POSTPARTUM_WEEKS:
             return _round(weeks)
     return None
+
+
+def _in_weeks(number: float, unit: str) -> float:
+    """A number of months, days or weeks, in weeks."""
+    if re.fullmatch(_MONTH, unit):
+        return number * WEEKS_PER_MONTH
+    if re.fullmatch(_DAY, unit):
+        return number / 7
+    return number
 
 
 def _pregnancy_weeks(text: str) -> float | None:
@@ -214,13 +217,7 @@ def _pregnancy_weeks(text: str) -> float | None:
     if due:
         number = _to_number(due.group("num"))
         if number is not None:
-            unit = due.group("unit")
-            if re.fullmatch(_MONTH, unit):
-                left = number * WEEKS_PER_MONTH
-            elif re.fullmatch(_DAY, unit):
-                left = number / 7
-            else:
-                left = number
+            left = _in_weeks(number, due.group("unit"))
             if 0 <= left < FULL_TERM_WEEKS:
                 return _round(FULL_TERM_WEEKS - left)
     if re.search(r"\bdue\s+(?:next\s+month|in\s+a\s+month)\b", text):
