@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from backcare.knowledge_base import Exercise, KnowledgeBase
+from backcare.text import edit_distance
 
 _APOSTROPHES = re.compile(r"['\u2018\u2019`]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -32,7 +33,7 @@ def find_exercise(kb: KnowledgeBase, text: str) -> Exercise | None:
             continue
         size = len(phrase.split())
         for start in range(len(words) - size + 1):
-            distance = _edit_distance(" ".join(words[start : start + size]), phrase)
+            distance = edit_distance(" ".join(words[start : start + size]), phrase)
             if distance <= allowed:
                 fuzzy.append((distance, -size, exercise_id))
     return kb.exercises[min(fuzzy)[2]] if fuzzy else None
@@ -73,18 +74,3 @@ def _allowed_edits(phrase: str) -> int:
     if " " not in phrase and len(phrase) < 9:
         return 0
     return 1 if len(phrase) < 12 else 2
-
-
-def _edit_distance(first: str, second: str) -> int:
-    """Edits (insert, delete, substitute, swap two neighbours) turning one string into the other."""
-    rows = [list(range(len(second) + 1))]
-    for i in range(1, len(first) + 1):
-        row = [i]
-        for j in range(1, len(second) + 1):
-            cost = first[i - 1] != second[j - 1]
-            best = min(rows[i - 1][j] + 1, row[j - 1] + 1, rows[i - 1][j - 1] + cost)
-            if i > 1 and j > 1 and first[i - 1] == second[j - 2] and first[i - 2] == second[j - 1]:
-                best = min(best, rows[i - 2][j - 2] + 1)
-            row.append(best)
-        rows.append(row)
-    return rows[-1][-1]

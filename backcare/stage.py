@@ -73,20 +73,24 @@ _WEEK = r"(?:weeks?|wks?|wk|w(?=\b)|weeeks?|weks?)"
 _MONTH = r"(?:months?|mos?|mnths?|mths?|monthes|mo)"
 _DAY = r"(?:days?)"
 
-_BABY = r"(?:baby|babies|twins|son|daughter|little\s+one|bub|newborn|kid|boy|girl)"
+_BABY = (
+    r"(?:baby|babies|twins|son|daughter|little\s+one|bub|bubs|bubba|newborn|kid|boy|girl"
+    r"|lo|dd|ds|dd\d|ds\d)"
+)
 _SECTION = r"(?:c[\s-]?section|csection|caesarean|cesarean|c-sec)"
 _POSTPARTUM_WORDS = re.compile(
     r"\b(?:post[\s-]?partum|post[\s-]?natal|post[\s-]?pregnancy|pp|after\s+(?:the\s+)?birth"
     rf"|post[\s-]?{_SECTION}|after\s+(?:my\s+|the\s+|a\s+)?(?:{_SECTION}|delivery)"
     rf"|after\s+(?:giving\s+birth|having\s+(?:my|the|a|our)\s+{_BABY})"
     r"|(?:just|recently)\s+(?:gave|given)\s+birth|gave\s+birth|given\s+birth"
-    rf"|(?:had|delivered|welcomed)\s+(?:my|a|the|our)\s+(?:{_BABY}|{_SECTION})"
+    rf"|(?:had|delivered|welcomed)\s+(?:(?:my|a|the|our)\s+)?(?:{_BABY}|{_SECTION})\b"
     rf"|i\s+delivered\b|{_BABY}\s+(?:was|were)\s+born|new\s+(?:mum|mom|mother|mama)"
     r"|birth\s+(?:\S+\s+){1,3}ago|delivered|newborn|4th\s+trimester|fourth\s+trimester|since\s+(?:the\s+)?(?:birth|delivery)"
     rf"|since\s+(?:i\s+)?(?:delivered|had|gave)|{_SECTION}\s+\S+\s+\S+\s+ago|{_SECTION}\s+\S+\s+ago"
-    rf"|(?:my\s+|our\s+|the\s+)?{_BABY}\s+(?:is|turned|just\s+turned|'s)\s+(?:\S+\s+){{0,2}}"
+    rf"|(?:my\s+|our\s+|the\s+)?{_BABY}(?:\s+is|\s+turned|\s+just\s+turned|\s*'s)\s+(?:\S+\s+){{0,2}}"
     r"(?:months?|days?)"
-    rf"|(?:my\s+|our\s+|the\s+)?{_BABY}\s+(?:is|turned|just\s+turned|'s)\s+(?:\S+\s+){{0,2}}(?:weeks?|wks?)\s+old"
+    rf"|(?:my\s+|our\s+|the\s+)?{_BABY}(?:\s+is|\s+turned|\s+just\s+turned|\s*'s)\s+(?:\S+\s+){{0,2}}"
+    r"(?:weeks?|wks?)(?:\s+old)?\b"
     r"|\d+\s*-?\s*(?:weeks?|wks?|months?|days?)\s*-?\s*old\s+(?:baby|son|daughter|twins|boy|girl))",
     re.IGNORECASE,
 )
@@ -94,13 +98,29 @@ _PREGNANCY_WORDS = re.compile(
     r"\b(?:pregnant|pregnancy|preggo|preggers|prego|pregant|pregnent|preg|expecting|gestation"
     r"|trimester|tri|due(?!\s+to)|along|bump)\b"
     r"|\b(?:i'?m|i\s+am|im)\s+(?:now\s+|almost\s+|nearly\s+|about\s+|only\s+|just\s+)?"
-    r"\w+(?:[\s-]\w+)?\s*(?:weeks?|wks?|months?)\b(?!\s+(?:ago|into|in|of|since|now))",
+    r"\w+(?:[\s-]\w+)?\s*(?:weeks?|wks?|months?)\b(?!\s+(?:ago|into|in|of|since|now))"
+    # forum notation: "29+3", "31w", "31w2d", "FTM", "STM", "at 22 weeks"
+    r"|(?<![\w+])\d{1,2}\s*\+\s*\d\b|(?<![\w+])\d{1,2}\s*(?:w|wks?)(?:\s*\d\s*d)?\b"
+    r"|\b(?:ftm|stm|ttc|edd|ob|obgyn|midwife)\b|\bat\s+\d{1,2}\s*(?:weeks?|wks?)\b"
+    # "21 weeks." as a sentence of its own, or opening the message ("13 weeks and already...")
+    r"|(?:^|[.!?,;]\s*)\d{1,2}\s*(?:weeks?|wks?)\s*(?:[.!?,;]|$|and\b|with\b)",
     re.IGNORECASE,
 )
 
 
 _DURATION_BEFORE = re.compile(
-    r"\b(?:for|past|last|over|lasted|lasting|every|each|per|within)\s+(?:the\s+)?(?:last\s+|past\s+)?$"
+    r"\b(?:for|past|last|over|lasted|lasting|every|each|per|within)\s+(?:the\s+)?(?:last\s+|past\s+)?"
+    r"(?:like\s+|about\s+|around\s+|almost\s+|nearly\s+|over\s+|roughly\s+)?$"
+)
+# Which of several week mentions is the person's stage now: "this time I'm 24 weeks" beats
+# "reduced movements at 34 weeks" with a first baby.
+_PRESENT_BEFORE = re.compile(
+    r"\b(?:now|currently|i'?m|im|i\s+am|am|this\s+time|at\s+the\s+moment|ftm|stm|here)"
+    r"\W*(?:\w+\W+){0,2}$"
+)
+_PAST_IN_SENTENCE = re.compile(
+    r"\b(?:had|was|were|got|induced|happened|ended|fainted|bled|started|with\s+my\s+first"
+    r"|last\s+pregnancy|previous|ago)\b[^.!?]*$"
 )
 
 
@@ -209,6 +229,38 @@ def _in_weeks(number: float, unit: str) -> float:
     return number
 
 
+_BABY_CONTEXT = re.compile(
+    rf"\b(?:{_BABY}|nursing|feeding|breastfeed\w*|bottle|nap\w*|cot|crib|pram|stroller)\b"
+)
+_PREGNANT_CONTEXT = re.compile(r"\b(?:pregnan\w*|trimester|bump|due|expecting|weeks? along)\b")
+
+
+def _pregnant_relative(text: str) -> bool:
+    """ "My daughter is 38 weeks": a relative far into a pregnancy, not a baby's age (babies'
+    ages past about four months are given in months)."""
+    match = re.search(
+        r"\b(?:daughter|dd|sister|wife|partner|girlfriend|gf|friend)\s+(?:is|'s)\s+(?:now\s+)?"
+        r"(?P<num>\d{1,2})\s*(?:weeks?|wks?|w)\b(?!\s*old)",
+        text,
+    )
+    return bool(match) and int(match.group("num")) > 16
+
+
+def _baby_age_by_pronoun(text: str) -> float | None:
+    """Weeks since birth from "he's 7 weeks" in a message about a baby (not a pregnancy)."""
+    if not _BABY_CONTEXT.search(text) or _PREGNANT_CONTEXT.search(text):
+        return None
+    match = re.search(
+        rf"\b(?:he|she|they)(?:'s|\s+is|\s+are|'re)\s+(?:now\s+|just\s+|almost\s+|nearly\s+"
+        rf"|only\s+)?{_NUM}\s*(?P<unit>{_WEEK}|{_MONTH}|{_DAY})\b",
+        text,
+    )
+    if not match:
+        return None
+    number = _to_number(match.group("num"))
+    return None if number is None else _round(_in_weeks(number, match.group("unit")))
+
+
 def _pregnancy_weeks(text: str) -> float | None:
     """Weeks pregnant from 'due in 3 weeks', '30 wks', '6 months pregnant' and the like."""
     due = re.search(
@@ -227,26 +279,30 @@ def _pregnancy_weeks(text: str) -> float | None:
     if re.search(r"\bdue\s+in\s+(?:a\s+)?couple\s+of\s+months\b", text):
         return _round(FULL_TERM_WEEKS - 2 * WEEKS_PER_MONTH)
 
-    # "30 wks", "24 weeks pregnant", "32+4 weeks", "at 20 weeks", "thirty weeks along"
-    for week in re.finditer(
-        rf"(?<![\w+]){_NUM}\s*(?:\+\s*\d\s*)?-?\s*(?P<unit>{_WEEK})(?:\s*\+\s*\d)?\b(?!\s*(?:ago|old))",
-        text,
-    ):
-        if _DURATION_BEFORE.search(text[: week.start()]) or _VAGUE.match(week.group("num")):
-            continue
-        number = _to_number(week.group("num"))
-        if number is not None and 1 <= number <= MAX_PREGNANCY_WEEKS:
-            return _round(number)
-    numbered = re.search(r"\bweek\s*(?:#\s*)?(?P<num>\d{1,2})\b", text)
-    if numbered and 1 <= int(numbered.group("num")) <= MAX_PREGNANCY_WEEKS:
-        return float(numbered.group("num"))
-    # "32w", "32w4d", "32+4" (written as pregnancy notation)
-    compact = re.search(r"(?<![\w+])(?P<num>\d{1,2})\s*(?:w\d?d?|\+\d)\b", text)
-    if compact:
-        number = float(compact.group("num"))
-        if 1 <= number <= MAX_PREGNANCY_WEEKS:
-            return number
-    return None
+    # "30 wks", "24 weeks pregnant", "32+4 weeks", "at 20 weeks", "thirty weeks along",
+    # "week 33", and forum notation "32w", "32w4d", "32+4"
+    candidates: list[tuple[int, int, float]] = []  # (-score, position, weeks)
+    patterns = (
+        (
+            rf"(?<![\w+]){_NUM}\s*(?:\+\s*\d\s*)?-?\s*(?P<unit>{_WEEK})(?:\s*\+\s*\d)?\b"
+            r"(?!\s*(?:ago|old))",
+            0,
+        ),
+        (r"\bweek\s*(?:#\s*)?(?P<num>\d{1,2})\b", 0),
+        (r"(?<![\w+])(?P<num>\d{1,2})\s*(?:w\d?d?|\+\d)\b", 1),
+    )
+    for pattern, bonus in patterns:
+        for mention in re.finditer(pattern, text):
+            before = text[: mention.start()]
+            if _DURATION_BEFORE.search(before) or _VAGUE.match(mention.group("num")):
+                continue
+            number = _to_number(mention.group("num"))
+            if number is None or not 1 <= number <= MAX_PREGNANCY_WEEKS:
+                continue
+            score = bonus + 2 * bool(_PRESENT_BEFORE.search(before))
+            score -= 2 * bool(_PAST_IN_SENTENCE.search(before))
+            candidates.append((-score, mention.start(), _round(number)))
+    return min(candidates)[2] if candidates else None
 
 
 def _pregnancy_months(text: str) -> float | None:
@@ -293,15 +349,29 @@ def parse_stage(text: str | None) -> StageInfo | None:
     if re.search(r"\b(?:fourth|4th)\s+trimester\b", norm):
         return StageInfo(POSTPARTUM, _postpartum_duration(norm))
 
-    if _POSTPARTUM_WORDS.search(norm) and not re.search(
-        r"\b(?:before|until|till|when)\s+(?:the\s+)?(?:birth|i\s+(?:give|have|deliver))", norm
+    if (
+        _POSTPARTUM_WORDS.search(norm)
+        and not _pregnant_relative(norm)
+        and not re.search(
+            r"\b(?:before|until|till|when)\s+(?:the\s+)?(?:birth|i\s+(?:give|have|deliver))", norm
+        )
     ):
         # "due in 3 weeks" or "my first baby" mentions aside, a birth word means postpartum,
         # unless it is clearly about a future birth ("after birth" plans while pregnant).
-        future = re.search(r"\b(?:will|going\s+to|gonna|plan|planning|once)\b", norm)
+        future = re.search(r"\b(?:will|going\s+to|gonna|plan|planning|once|should)\b", norm)
+        earlier_baby = re.search(
+            r"\b(?:last|previous|other)\s+(?:pregnancy|baby|birth|time)\b|\bwith\s+my\s+(?:first"
+            r"|last|eldest|older)\b|\bstm\b|\bthis\s+time\b",
+            norm,
+        )
+        future = future or (earlier_baby and _pregnancy_weeks(norm) is not None)
         pregnant_now = re.search(r"\b(?:i'?m|i\s+am|currently|now)\s+(?:\w+\s+)?pregnant\b", norm)
         if not future and not pregnant_now:
             return StageInfo(POSTPARTUM, _postpartum_duration(norm))
+
+    baby_age = _baby_age_by_pronoun(norm)
+    if baby_age is not None:
+        return StageInfo(POSTPARTUM, baby_age)
 
     trimester = _trimester(norm)
     weeks = _pregnancy_weeks(norm)

@@ -1,0 +1,160 @@
+"""Find the body areas a message names, deterministically, with everyday words and typos.
+
+The vocabulary is the body-area part of the NLU synonyms (`data/nlu/synonyms.yml`), so DIET's
+synonym mapping and this lexicon read one table. Words match case-insensitively, with "my",
+"the", "her"... interchangeable, a plural "s" ignored and one typo allowed in words of five
+letters or more. An area that is named only to be denied ("my upper back, not lower", "not
+my hips") is left out, so a correction replaces the area instead of adding to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from backcare.knowledge_base import AREAS, load_knowledge_base
+from backcare.text import edit_distance
+
+SYNONYMS_PATH = Path(__file__).resolve().parent.parent / "data" / "nlu" / "synonyms.yml"
+
+DETERMINERS = frozenset({"my", "the", "her", "your", "his", "our", "their", "me"})
+NEGATIONS = frozenset({"not", "no", "nt", "isnt", "never", "without"})
+# "upper back, not lower": a bare modifier after a negation denies the area it would complete.
+MODIFIER_AREAS = {
+    "lower": "lower_back",
+    "low": "lower_back",
+    "upper": "upper_back",
+    "top": "upper_back",
+    "mid": "mid_back",
+    "middle": "mid_back",
+}
+MIN_FUZZY_LENGTH = 5
+_TOKEN = re.compile(r"[a-z0-9&]+")
+BACK_AREAS = frozenset({"lower_back", "mid_back", "upper_back"})
+# Sciatica starts in the low back and runs through the buttock (glutes, its synonym) into the
+# leg, so it names the low back too.
+ALSO_LOW_BACK = frozenset({"sciatica", "sciatic"})
+# "My back hurts", "backache", "wrecking my back": the back with no part named is the low
+# back, where the guides say pregnancy and postpartum back pain is by far the most common (the
+# reply names the area, so "I meant my upper back" is one message away). "Lie on my back",
+# "back to work" and "the back of my leg" are not about back pain.
+GENERIC_BACK = re.compile(
+    r"\bback\s*(?:ache|aches|aching|pain|pains|hurts?|hurting|spasms?|twinges?|problems?)\b"
+    r"|\b(?:my|her)\s+back\s*(?:and|&|,|/)|\bbackaches?\b|\bback is\b|\bback'?s\b"
+    r"|\bback (?:feels|has been|gets|was|went)\b"
+    r"|\bback\s+(?:still|really|so|always|also|too|just|now|is\s+still)\s+(?:aches?|aching|hurts?"
+    r"|hurting|sore|killing|kills|painful|stiff)\b"
+    r"|\b(?:sore|achy|aching|bad|painful|stiff|tight|wrecked|killing|hurt|hurting|wrecking"
+    r"|wreck|destroying|destroyed|kills|killed|does|do|for|in|with)\s+(?:my|her|the)?\s*back\b"
+    r"(?!\s*(?:of|to|on|in|from|home|up|down|together|then))"
+)
+
+
+@dataclass(frozen=True)
+class AreaMention:
+    """One area named in a text, with the character span of the words that named it."""
+
+    area: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def area_phrases(path: Path = SYNONYMS_PATH) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(area id, phrase tokens) pairs, longest phrases first."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    phrases: list[tuple[str, tuple[str, ...]]] = []
+    for entry in data.get("nlu") or []:
+        area = entry.get("synonym")
+        if area not in AREAS:
+            continue
+        examples = [line[2:].strip() for line in entry["examples"].splitlines() if line.strip()]
+        for example in [area.replace("_", " "), *examples]:
+            tokens = tuple(_TOKEN.findall(example.lower().replace("-", " ")))
+            if tokens:
+                phrases.append((area, tokens))
+    phrases.sort(key=lambda item: -len(item[1]))
+    return tuple(phrases)
+
+
+def _same_word(word: str, wanted: str) -> bool:
+    if word == wanted or (word in DETERMINERS and wanted in DETERMINERS):
+        return True
+    if word.rstrip("s") == wanted.rstrip("s") and len(wanted) > 3:
+        return True
+    if len(wanted) >= MIN_FUZZY_LENGTH and abs(len(word) - len(wanted)) <= 1:
+        return edit_distance(word, wanted) <= 1
+    return False
+
+
+@lru_cache(maxsize=1)
+def _exercise_phrases() -> tuple[tuple[str, ...], ...]:
+    """Exercise names and aliases as tokens: "pelvic tilt" names an exercise, not the pelvis."""
+    kb = load_knowledge_base()
+    phrases = {
+        tuple(_TOKEN.findall(phrase.lower().replace("-", " ")))
+        for exercise in kb.exercises.values()
+        for phrase in (exercise.name, *exercise.aliases)
+    }
+    return tuple(sorted((p for p in phrases if p), key=len, reverse=True))
+
+
+def find_areas(text: str) -> list[AreaMention]:
+    """The areas the text names, in order of first mention, denied ones left out."""
+    lowered = text.lower().replace("’", "'").replace("n't", " nt").replace("-", " ")
+    tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(lowered)]
+    words = [word for word, _, _ in tokens]
+    taken = [False] * len(words)
+    for phrase in _exercise_phrases():
+        size = len(phrase)
+        for i in range(len(words) - size + 1):
+            if tuple(words[i : i + size]) == phrase or (
+                size > 1 and all(_same_word(words[i + k], phrase[k]) for k in range(size))
+            ):
+                for k in range(size):
+                    taken[i + k] = True
+    found: dict[str, AreaMention] = {}
+    denied: set[str] = set()
+    for area, phrase in area_phrases():
+        size = len(phrase)
+        for i in range(len(words) - size + 1):
+            if any(taken[i : i + size]):
+                continue
+            if all(_same_word(words[i + k], phrase[k]) for k in range(size)):
+                for k in range(size):
+                    taken[i + k] = True
+                if _negated(words, i):
+                    denied.add(area)
+                elif area not in found:
+                    found[area] = AreaMention(area, tokens[i][1], tokens[i + size - 1][2])
+    for i, word in enumerate(words[:-1]):
+        if word in NEGATIONS:
+            following = (
+                words[i + 1]
+                if words[i + 1] not in DETERMINERS
+                else words[min(i + 2, len(words) - 1)]
+            )
+            if following in MODIFIER_AREAS and found:
+                denied.add(MODIFIER_AREAS[following])
+    sciatica = next((i for i, word in enumerate(words) if word in ALSO_LOW_BACK), None)
+    if sciatica is not None and "lower_back" not in found and "lower_back" not in denied:
+        _, start, end = tokens[sciatica]
+        found["lower_back"] = AreaMention("lower_back", start, end)
+    if not (BACK_AREAS & (set(found) | denied)):
+        generic = GENERIC_BACK.search(lowered)
+        if generic:
+            found["lower_back"] = AreaMention("lower_back", generic.start(), generic.end())
+    kept = [mention for area, mention in found.items() if area not in denied]
+    return sorted(kept, key=lambda mention: mention.start)
+
+
+def _negated(words: list[str], start: int) -> bool:
+    """'not my lower back', 'no hip pain': a negation right before the phrase."""
+    i = start - 1
+    while i >= 0 and words[i] in DETERMINERS:
+        i -= 1
+    return i >= 0 and words[i] in NEGATIONS and start - i <= 2
