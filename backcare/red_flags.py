@@ -13,8 +13,9 @@ Pure Python and spaCy: no Rasa import, so the action server, tests and the bench
 
 from __future__ import annotations
 
-import enum
+import bisect
 import itertools
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +27,10 @@ from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
+
+from backcare.red_flag_calibration import MessageFacts, calibrate
+from backcare.text import edit_distance
+from backcare.urgency import Urgency
 
 PHRASES_PATH = Path(__file__).with_name("red_flag_phrases.yml")
 
@@ -40,29 +45,113 @@ PSEUDO_NEGATION_NEXT = frozenset(
 )
 # Words that end a negation's reach ("no bleeding, but cramping", "no fever just an ache").
 SCOPE_BREAK_LEMMAS = frozenset(
-    {"but", "though", "although", "however", "whereas", "except", "apart", "just", "only",
-     "otherwise", "yet", "still", "instead"}
+    {
+        "but",
+        "though",
+        "although",
+        "however",
+        "whereas",
+        "except",
+        "apart",
+        "just",
+        "only",
+        "otherwise",
+        "yet",
+        "still",
+        "instead",
+    }
 )
 # "and"/"so"... start a new clause when a subject follows ("no fever and I feel dizzy").
 CLAUSE_JOINERS = frozenset({"and", "so", "because", "then", "now", "plus", "also", "cause", "as"})
+QUOTES = frozenset({"'", '"', "‘", "’", "“", "”", "`"})
 SENTENCE_END = frozenset({".", "!", "?", "...", "…", "\n"})
-GAP_STOP_LEMMAS = sorted(NEGATION_LEMMAS | SCOPE_BREAK_LEMMAS)
+# A gap inside a pattern never crosses a negation or a "but" ("swollen but not red"); it may
+# cross "just" or "still" ("scar is still oozing").
+GAP_STOP_LEMMAS = sorted(
+    NEGATION_LEMMAS | {"but", "though", "although", "however", "whereas", "except", "otherwise"}
+)
+# A concept (a body, fluid or baby term with a change or state term) fires when its two parts
+# stand in one sentence at most this many words apart, in either order.
+CONCEPT_WINDOW = 12
 
 FIRST_PERSON = frozenset({"i", "me", "my", "myself", "we", "us", "our", "ours", "im", "ive"})
+POSSESSIVES = frozenset({"my", "our"})
 THIRD_PERSON = frozenset(
-    {"she", "he", "they", "her", "his", "their", "him", "them", "hers", "you", "your",
-     "sister", "sis", "mum", "mom", "mother", "friend", "husband", "partner", "wife", "cousin",
-     "aunt", "auntie", "colleague", "neighbour", "neighbor", "daughter", "son", "toddler",
-     "brother", "dad", "father", "boyfriend", "girlfriend", "someone", "somebody", "people",
-     "women", "woman", "lady", "ladies", "everyone", "anyone", "mate", "mates", "nan", "gran",
-     "grandma", "niece", "coworker", "boss", "sil", "bestie", "pal"}
+    {
+        "she",
+        "he",
+        "they",
+        "her",
+        "his",
+        "their",
+        "him",
+        "them",
+        "hers",
+        "you",
+        "your",
+        "sister",
+        "sis",
+        "mum",
+        "mom",
+        "mother",
+        "friend",
+        "husband",
+        "partner",
+        "wife",
+        "cousin",
+        "aunt",
+        "auntie",
+        "colleague",
+        "neighbour",
+        "neighbor",
+        "daughter",
+        "son",
+        "toddler",
+        "brother",
+        "dad",
+        "father",
+        "boyfriend",
+        "girlfriend",
+        "someone",
+        "somebody",
+        "people",
+        "women",
+        "woman",
+        "lady",
+        "ladies",
+        "everyone",
+        "anyone",
+        "mate",
+        "mates",
+        "nan",
+        "gran",
+        "grandma",
+        "niece",
+        "coworker",
+        "boss",
+        "sil",
+        "bestie",
+        "pal",
+    }
 )
 SUBJECT_WORDS = FIRST_PERSON | THIRD_PERSON | {"it", "baby", "the", "this", "that"}
 # Words that make a question without "I" still read as a report ("bleeding since today?",
 # "are these contractions?").
 REPORT_MARKERS = frozenset(
-    {"today", "tonight", "yesterday", "now", "since", "currently", "still", "lately",
-     "recently", "again", "this", "these"}
+    {
+        "today",
+        "tonight",
+        "yesterday",
+        "now",
+        "since",
+        "currently",
+        "still",
+        "lately",
+        "recently",
+        "again",
+        "this",
+        "these",
+    }
 )
 HYPOTHETICAL_LEMMAS = frozenset({"if", "unless", "whether", "incase"})
 # "not sure if", "wondering if": "if" that introduces a real doubt, not a hypothesis.
@@ -70,22 +159,101 @@ DOUBT_BEFORE_IF = frozenset(
     {"sure", "know", "wonder", "wondering", "unsure", "certain", "tell", "ask", "asking", "check"}
 )
 QUESTION_STARTS = frozenset(
-    {"is", "are", "am", "was", "were", "do", "does", "did", "can", "could", "should", "would",
-     "will", "what", "when", "which", "how", "why", "where", "who", "any", "has", "shall"}
+    {
+        "is",
+        "are",
+        "am",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "what",
+        "when",
+        "which",
+        "how",
+        "why",
+        "where",
+        "who",
+        "any",
+        "has",
+        "shall",
+    }
 )
 QUESTION_MATCH_KEY = "warning_sign_question"
 
-
-class Urgency(str, enum.Enum):
-    """How soon the person needs care."""
-
-    EMERGENCY = "emergency"
-    SEE_SOON = "see_soon"
-
-    @property
-    def rank(self) -> int:
-        """Higher is more urgent."""
-        return 2 if self is Urgency.EMERGENCY else 1
+# Time: a sign from a previous pregnancy, or one clearly in the past and over, is not a report.
+PREVIOUS_PREGNANCY = re.compile(
+    r"\b(?:last|previous|prior|other|1st|first|earlier) (?:pregnancy|pregnancies|time round"
+    r"|time around|birth|labou?r|delivery)\b|\bwith (?:my|our) (?:first|1st|eldest|older|oldest"
+    r"|other|last|son|daughter|dd\d?|ds\d?|dc\d|toddler|big boy|big girl)\b|\bwith #?1\b"
+    r"|\bfirst time (?:round|around)\b|\blast time\b|\byears? ago\b"
+)
+RESOLVED = re.compile(
+    r"\b(?:fine|ok|okay|good|normal|perfect|well|nothing) (?:since|ever since|after that|now)\b"
+    r"|\b(?:stopped|settled|cleared|resolved|went away|gone away|gone now|passed|sorted"
+    r"|since then|no more|never came back|nothing since|all clear|all fine|all good)\b"
+    r"|\bscans? (?:were|was|are|have been|all)? ?(?:fine|ok|okay|normal|good|perfect|clear)\b"
+)
+PAST_TIME = re.compile(
+    r"\b(?:had|was|were|did|got|used to|early on|back then|back in|once"
+    r"|at (?:about |around |roughly )?\d+ ?(?:weeks?|wks?|w)|in (?:my|the) first (?:tri|trimester)"
+    r"|weeks ago|months ago|last (?:week|month)"
+    r"|a while ago|when i was)\b"
+)
+RECENT_TIME = re.compile(
+    r"\b(?:today|tonight|this (?:morning|afternoon|evening)|last night|yesterday|right now|now"
+    r"|just now|an? (?:hour|few hours) ago|again|since this|still|currently|keeps?)\b"
+)
+# A symptom the person's midwife or doctor has checked and explained.
+EXPLAINED = re.compile(
+    r"\b(?:midwife|midwives|mw|ob|obgyn|doctor|dr|gp|consultant|physio|nurse|triage|hospital|they)"
+    r"\b[^.!?]{0,40}\b(?:said|says|told|checked|reckons|thinks|confirmed|reassured|diagnosed"
+    r"|explained|put it down|scanned|examined|looked at|tested|had a look|had a feel)\b[^.!?]{0,90}"
+    r"\b(?:just|normal|fine|nothing|only|common|round|to wait"
+    r"|ligament|braxton|bh|spd|pgp|sciatica|carpal|hormones?|relaxin|expected|harmless|benign"
+    r"|meralgia|not serious|nothing to worry|no clot|ruled out|all clear|nothing wrong)\b"
+)
+# A partner, parent, sister or friend writing on behalf of the pregnant or recently delivered
+# person: her symptoms are the report ("my wife is 34 weeks and she's bleeding").
+ON_BEHALF = re.compile(
+    r"\b(?:wife|partner|girlfriend|gf|fiancee|fiancée|fiance|daughter|sister|friend|missus"
+    r"|other half|dp|dw|sil|she|her)\b[^.!?]{0,25}\b(?:is|'s|s|who'?s|who is|currently|just)"
+    r"\b[^.!?]{0,12}\b(?:pregnant|expecting|\d+ ?(?:weeks?|wks?|w|months?)|due|postpartum|pp"
+    r"|had (?:a|the|our|her) baby|gave birth|given birth|in (?:her|the) (?:\w+ )?trimester)"
+    r"|\b(?:wife|partner|girlfriend|gf|fiancee|daughter|sister|dp|dw|missus)\b[^.!?]{0,20}"
+    r"\b(?:had|delivered|gave birth)\b[^.!?]{0,25}\b(?:baby|son|daughter|section|c section"
+    r"|caesarean|cesarean|twins|lo|birth)\b"
+    r"|\b(?:for|on behalf of) my (?:wife|partner|girlfriend|daughter|sister|friend|fiancee)\b"
+    r"|\bour (?:baby|bump|lo|little one|son|daughter)\b|\bwe(?:'re| are) (?:\d+|expecting)"
+)
+ON_BEHALF_PERSON = frozenset(
+    {
+        "she",
+        "her",
+        "hers",
+        "wife",
+        "partner",
+        "girlfriend",
+        "gf",
+        "fiancee",
+        "daughter",
+        "sister",
+        "friend",
+        "missus",
+        "dp",
+        "dw",
+        "sil",
+        "we",
+        "us",
+        "our",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -101,14 +269,16 @@ class RedFlagSign:
 class Screening:
     """The outcome of screening one message.
 
-    `signs` are the reported signs, most urgent first; `sign_spans` holds the character span
-    (start, end) in the screened text of the first report of each sign.
+    `signs` are the reported signs that escalate, most urgent first; `sign_spans` holds the
+    character span (start, end) in the screened text of the first report of each sign.
+    `routine_signs` are reported signs of the routine level (no escalation).
     """
 
     urgency: Urgency | None
     signs: tuple[RedFlagSign, ...]
     asks_about_warning_signs: bool
     sign_spans: tuple[tuple[int, int], ...] = ()
+    routine_signs: tuple[RedFlagSign, ...] = ()
 
     @property
     def escalate(self) -> bool:
@@ -159,7 +329,7 @@ class _SpellingCorrector:
         candidates: set[str] = set()
         for variant in _deletions(word):
             candidates |= self._index.get(variant, set())
-        scored = sorted((_edit_distance(word, c), c) for c in candidates)
+        scored = sorted((edit_distance(word, c), c) for c in candidates)
         if scored and scored[0][0] <= (1 if len(scored[0][1]) < 8 else 2):
             return scored[0][1]
         return word
@@ -167,21 +337,6 @@ class _SpellingCorrector:
 
 def _deletions(word: str) -> set[str]:
     return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
-def _edit_distance(a: str, b: str) -> int:
-    """Optimal string alignment distance (Levenshtein plus adjacent transpositions)."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, char_b in enumerate(b, 1):
-            cost = char_a != char_b
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[-1]
 
 
 class RedFlagDetector:
@@ -201,12 +356,20 @@ class RedFlagDetector:
             for entry in config["signs"]
         }
         self._sign_matcher = Matcher(nlp.vocab)
+        self._concept_matcher = Matcher(nlp.vocab)
+        self._concepts: list[tuple[str, str, str]] = []  # (sign id, part-a key, part-b key)
         self._except_matcher = Matcher(nlp.vocab)
         self._question_matcher = Matcher(nlp.vocab)
         keywords: set[str] = set()
         for entry in config["signs"]:
-            self._add(self._sign_matcher, entry["id"], entry["phrases"], keywords)
+            self._add(self._sign_matcher, entry["id"], entry.get("phrases") or [], keywords)
             self._add(self._except_matcher, entry["id"], entry.get("except") or [], None)
+            for number, (part_a, part_b) in enumerate(entry.get("concepts") or []):
+                keys = (f"{entry['id']}#{number}a", f"{entry['id']}#{number}b")
+                for key, part in zip(keys, (part_a, part_b), strict=True):
+                    phrases = [part] if isinstance(part, str) else list(part)
+                    self._add(self._concept_matcher, key, phrases, keywords)
+                self._concepts.append((entry["id"], *keys))
         self._add(
             self._question_matcher, QUESTION_MATCH_KEY, config["warning_sign_questions"], None
         )
@@ -232,7 +395,8 @@ class RedFlagDetector:
         work = Doc(self._nlp.vocab, words=words, lemmas=[self._lemma(w) for w in words])
         context = _Context(work)
 
-        matches = self._sign_matches(work)
+        matches = self._sign_matches(work) + self._concept_matches(work, context)
+        matches.sort(key=lambda match: (match.start, match.end))
         excluded: dict[str, list[tuple[int, int]]] = {}
         if matches:
             for key, start, end in self._except_matcher(work):
@@ -243,9 +407,13 @@ class RedFlagDetector:
         for match in matches:
             if match.sign_id in reported or _overlaps(match, excluded.get(match.sign_id, [])):
                 continue
-            if context.negated(match.start):
+            if (
+                context.negated(match.start)
+                or context.not_current(match.start)
+                or context.explained(match.start)
+            ):
                 continue
-            if context.about_someone_else(match.start):
+            if context.about_someone_else(match.start, match.end):
                 mentioned |= context.sentence_is_question[match.start]
                 continue
             if context.hypothetical(match.start) or context.general_question(match.start):
@@ -254,16 +422,58 @@ class RedFlagDetector:
             reported[match.sign_id] = (match.start, match.end)
 
         asks = mentioned or bool(self._question_matcher(work))
-        ordered = sorted(
-            reported.items(), key=lambda item: (-self.signs[item[0]].urgency.rank, item[1][0])
+        levels = calibrate(
+            {sign_id: self.signs[sign_id].urgency for sign_id in reported},
+            MessageFacts.of(doc.text),
         )
-        signs = tuple(self.signs[sign_id] for sign_id, _ in ordered)
+        ordered = sorted(
+            ((sign_id, span) for sign_id, span in reported.items() if sign_id in levels),
+            key=lambda item: (-levels[item[0]].rank, item[1][0]),
+        )
+        signs = tuple(
+            self._at_level(sign_id, levels[sign_id])
+            for sign_id, _ in ordered
+            if levels[sign_id].escalates
+        )
         spans = tuple(
             (tokens[start].idx, tokens[end - 1].idx + len(tokens[end - 1].text))
-            for _, (start, end) in ordered
+            for sign_id, (start, end) in ordered
+            if levels[sign_id].escalates
+        )
+        routine = tuple(
+            self._at_level(sign_id, Urgency.ROUTINE)
+            for sign_id, _ in ordered
+            if not levels[sign_id].escalates
         )
         urgency = signs[0].urgency if signs else None
-        return Screening(urgency, signs, asks, spans)
+        return Screening(urgency, signs, asks, spans, routine)
+
+    def _at_level(self, sign_id: str, urgency: Urgency) -> RedFlagSign:
+        sign = self.signs[sign_id]
+        return sign if sign.urgency is urgency else RedFlagSign(sign.id, sign.label, urgency)
+
+    def _concept_matches(self, doc: Doc, context: _Context) -> list[_SignMatch]:
+        """Both parts of a concept in one sentence, close together, neither part negated."""
+        if not self._concepts:
+            return []
+        strings = self._nlp.vocab.strings
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for key, start, end in self._concept_matcher(doc):
+            spans.setdefault(strings[key], []).append((start, end))
+        found = []
+        for sign_id, key_a, key_b in self._concepts:
+            for a_start, a_end in spans.get(key_a, []):
+                for b_start, b_end in spans.get(key_b, []):
+                    start, end = min(a_start, b_start), max(a_end, b_end)
+                    gap = max(a_start, b_start) - min(a_end, b_end)
+                    if (
+                        gap <= CONCEPT_WINDOW
+                        and context.sentence_start[start] == context.sentence_start[end - 1]
+                        and not context.negated(a_start)
+                        and not context.negated(b_start)
+                    ):
+                        found.append(_SignMatch(sign_id, start, end))
+        return found
 
     def _sign_matches(self, doc: Doc) -> list[_SignMatch]:
         strings = self._nlp.vocab.strings
@@ -327,10 +537,15 @@ class _Context:
             previous = self._lower[i - 1] if i else ""
             if previous in SENTENCE_END:
                 sentence_start = clause_start = i
-            elif i and doc[i - 1].is_punct or self._lemma[i] in SCOPE_BREAK_LEMMAS or (
-                lower in CLAUSE_JOINERS
-                and i + 1 < len(doc)
-                and self._lower[i + 1] in SUBJECT_WORDS
+            elif (
+                i
+                and doc[i - 1].is_punct
+                or self._lemma[i] in SCOPE_BREAK_LEMMAS
+                or (
+                    lower in CLAUSE_JOINERS
+                    and i + 1 < len(doc)
+                    and self._lower[i + 1] in SUBJECT_WORDS
+                )
             ):
                 clause_start = i
             self.sentence_start.append(sentence_start)
@@ -340,10 +555,54 @@ class _Context:
             ends_sentence = i + 1 == len(doc) or self.sentence_start[i + 1] != start
             if ends_sentence:
                 question_by_sentence[start] = (
-                    self._lower[i] == "?" or "?" in self._lower[start : i + 1]
+                    self._lower[i] == "?"
+                    or "?" in self._lower[start : i + 1]
                     or self._lower[start] in QUESTION_STARTS
                 )
         self.sentence_is_question = [question_by_sentence[s] for s in self.sentence_start]
+        text = " ".join(self._lower)
+        self._on_behalf = bool(ON_BEHALF.search(text))
+        sentence_starts = sorted(set(self.sentence_start))
+        self._sentence_number = [sentence_starts.index(start) for start in self.sentence_start]
+        offsets = list(itertools.accumulate((len(word) + 1 for word in self._lower), initial=0))
+        self._explained_sentences = {
+            self._sentence_number[bisect.bisect_right(offsets, match.start()) - 1]
+            for match in EXPLAINED.finditer(text)
+        }
+
+    def explained(self, start: int) -> bool:
+        """A clinician has checked and explained it, in the same or the next sentence ("went in
+        because my leg was swollen, they scanned it, no clot")."""
+        number = self._sentence_number[start]
+        return bool({number, number + 1} & self._explained_sentences)
+
+    def _sentence(self, index: int) -> tuple[str, str]:
+        """The words of the sentence up to `index`, and from `index` to the end of the next
+        sentence."""
+        start = self.sentence_start[index]
+        end, sentences = index, 0
+        while end < len(self._lower) and sentences < 2:
+            if (
+                end + 1 < len(self._lower)
+                and self.sentence_start[end + 1] != self.sentence_start[end]
+            ):
+                sentences += 1
+            end += 1
+        return " ".join(self._lower[start:index]), " ".join(self._lower[index:end])
+
+    def not_current(self, start: int) -> bool:
+        """From a previous pregnancy, or clearly past and over ("had spotting early on, all
+        scans fine since"); a recent time word ("this morning", "again") keeps it current."""
+        before, after = self._sentence(start)
+        end = self._clause_end(start)
+        clause = " ".join(self._lower[self.clause_start[start] : end])
+        if RECENT_TIME.search(clause):
+            return False
+        sentence = f"{before} {re.split(r' [.!?] ', after)[0]}"
+        previous = PREVIOUS_PREGNANCY.search(sentence)
+        if previous and not sentence[: previous.start()].endswith(("since my ", "since the ")):
+            return True
+        return bool(PAST_TIME.search(before + " " + clause) and RESOLVED.search(after))
 
     def negated(self, start: int) -> bool:
         """A negation word shortly before `start` in the same clause."""
@@ -363,14 +622,27 @@ class _Context:
         at_sentence_start = self.sentence_start[i] == i
         return at_sentence_start and self._lower[i] == "no" and following in FIRST_PERSON
 
-    def about_someone_else(self, start: int) -> bool:
-        """The nearest person word before the match in the sentence is not the speaker."""
-        for i in range(start - 1, self.sentence_start[start] - 1, -1):
-            if self._lower[i] in FIRST_PERSON:
+    def about_someone_else(self, start: int, end: int) -> bool:
+        """The nearest person word before the match in its clause is not the speaker (nor,
+        when someone writes on her behalf, the pregnant or recently delivered person); a
+        first-person word inside the match ("ran into the back of us") makes it the speaker's."""
+        after = self._lower[end : min(end + 3, self.clause_end_of(start))]
+        if any(word in FIRST_PERSON for word in self._lower[start:end] + after):
+            return False
+        for i in range(start - 1, self.clause_start[start] - 1, -1):
+            word = self._lower[i]
+            if word in POSSESSIVES and i < start - 2:
+                continue  # "a friend from my group passed out": "my" is not the subject
+            if word in FIRST_PERSON:
                 return False
-            if self._lower[i] in THIRD_PERSON:
+            if self._on_behalf and word in ON_BEHALF_PERSON:
+                return False
+            if word in THIRD_PERSON:
                 return True
         return False
+
+    def clause_end_of(self, index: int) -> int:
+        return self._clause_end(index)
 
     def hypothetical(self, start: int) -> bool:
         """An "if" / "in case" / "what if" before the match in the same clause."""
@@ -387,9 +659,11 @@ class _Context:
         if not self.sentence_is_question[start]:
             return False
         clause = range(self.clause_start[start], self._clause_end(start))
-        return not any(
-            self._lower[i] in FIRST_PERSON or self._lower[i] in REPORT_MARKERS for i in clause
-        )
+        if any(self._lower[i] in FIRST_PERSON or self._lower[i] in REPORT_MARKERS for i in clause):
+            return False
+        _, rest = self._sentence(start)
+        following = re.split(r" [.!?] ", rest, maxsplit=1)[1:]
+        return not (following and RECENT_TIME.search(following[0]))
 
     def _clause_end(self, start: int) -> int:
         end = start
@@ -402,6 +676,8 @@ def _keeps(token: Any) -> bool:
     """Drop spaces (except line breaks) and hyphens inside words ("light-headed")."""
     if token.is_space:
         return "\n" in token.text
+    if token.text in QUOTES:
+        return False
     if token.text == "-" and token.i > 0:
         return bool(token.nbor(-1).whitespace_) or token.whitespace_ != ""
     return True

@@ -44,10 +44,12 @@ def load_messages(path: Path = MESSAGES_PATH) -> list[LabelledMessage]:
 
 
 def outcome(screening: Screening) -> str:
-    """The label the screen gave: emergency, see_soon, question or none."""
+    """The label the screen gave: emergency, see_soon, question, routine or none."""
     if screening.urgency is not None:
         return screening.urgency.value
-    return "question" if screening.asks_about_warning_signs else "none"
+    if screening.asks_about_warning_signs:
+        return "question"
+    return Urgency.ROUTINE.value if screening.routine_signs else "none"
 
 
 def recalled(expected: str, screening: Screening) -> bool:
@@ -99,13 +101,16 @@ def main() -> int:
         )
         ok &= hits == len(pairs)
 
-    quiet = by_expected["none"] + by_expected["question"]
+    quiet = by_expected["none"] + by_expected["question"] + by_expected["routine"]
     alarms = sum(s.escalate for _, s in quiet)
     print(f"false alarms    : {_rate(alarms, len(quiet))}   (target <= {MAX_FALSE_ALARM_RATE:.0%})")
     ok &= alarms <= MAX_FALSE_ALARM_RATE * len(quiet)
     questions = by_expected["question"]
     answered = sum(outcome(s) == "question" for _, s in questions)
     print(f"questions       : {_rate(answered, len(questions))} handled as questions")
+    routine = by_expected["routine"]
+    noted = sum(outcome(s) == "routine" for _, s in routine)
+    print(f"routine notes   : {_rate(noted, len(routine))} noted, not escalated")
     overall = sum(outcome(s) == m.expected for m, s in zip(messages, screenings, strict=True))
     print(f"exact outcome   : {_rate(overall, len(messages))}\n")
 
@@ -119,17 +124,19 @@ def main() -> int:
 
     costs = time_screen(detector, [m.text for m in messages])
     p95 = statistics.quantiles(costs, n=20)[18]
-    print(f"\nscreen cost     : mean {statistics.fmean(costs):.3f} ms, p95 {p95:.3f} ms "
-          f"({len(costs)} screens, {TIMING_PASSES} warm passes)")
+    print(
+        f"\nscreen cost     : mean {statistics.fmean(costs):.3f} ms, p95 {p95:.3f} ms "
+        f"({len(costs)} screens, {TIMING_PASSES} warm passes)"
+    )
 
-    misses = [
-        (m, s) for m, s in zip(messages, screenings, strict=True) if outcome(s) != m.expected
-    ]
+    misses = [(m, s) for m, s in zip(messages, screenings, strict=True) if outcome(s) != m.expected]
     print(f"\nmisses ({len(misses)}):")
     for message, screening in misses:
         signs = ", ".join(sign.id for sign in screening.signs) or "-"
-        print(f"  [{message.category}] expected {message.expected}, got {outcome(screening)} "
-              f"({signs}): {message.text[:90]!r}")
+        print(
+            f"  [{message.category}] expected {message.expected}, got {outcome(screening)} "
+            f"({signs}): {message.text[:90]!r}"
+        )
     print("\nresult:", "PASS" if ok else "FAIL (targets: 100% recall, <= 5% false alarms)")
     return 0 if ok else 1
 

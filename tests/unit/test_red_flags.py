@@ -32,7 +32,9 @@ def detector() -> RedFlagDetector:
 def _outcome(screening: Screening) -> str:
     if screening.urgency is not None:
         return screening.urgency.value
-    return "question" if screening.asks_about_warning_signs else "none"
+    if screening.asks_about_warning_signs:
+        return "question"
+    return "routine" if screening.routine_signs else "none"
 
 
 def _sign_ids(screening: Screening) -> list[str]:
@@ -50,13 +52,24 @@ def test_labelled_set_size_and_coverage() -> None:
     assert len(LABELLED) >= 220
     categories = {m["category"] for m in LABELLED}
     assert categories == {
-        "emergency", "see_soon", "negated", "third_person", "question", "near_miss",
-        "misspelled", "long_message",
+        "emergency",
+        "see_soon",
+        "negated",
+        "third_person",
+        "question",
+        "near_miss",
+        "misspelled",
+        "long_message",
     }
 
 
 def test_every_sign_is_found_by_the_labelled_set(detector: RedFlagDetector) -> None:
-    found = {sign.id for m in LABELLED for sign in detector.screen(m["text"]).signs}
+    found = {
+        sign.id
+        for m in LABELLED
+        for screening in [detector.screen(m["text"])]
+        for sign in (*screening.signs, *screening.routine_signs)
+    }
     assert found == {entry["id"] for entry in PHRASES["signs"]}
 
 
@@ -215,12 +228,19 @@ def test_real_words_list_is_complete(detector: RedFlagDetector) -> None:
         "realy reallly wierd weirds nothin somethin someting somthing somethign theres theyre "
         "beter excercise extremly sittin movin controll wollen feelin kickin killin aweful "
         "arround arounds accross conciousness trippin slippin fightin bangin totaly alittle "
-        "durring befor sence knickers incredible terribly horribly backward".split()
+        "durring befor sence knickers incredible terribly horribly backward gettin comin comming "
+        "geting agian diffrent diferent differnt diferente becuase becasue becouse beacuse becuse "
+        "usualy runnin tryed normaly confortable wiggly mucous happend razer throught chiar poppin "
+        "everthing everythings feelz".split()
     ) | set(PHRASES["misspellings"])
     changed = {
         word: detector._corrector.correct(word)
         for word, probability in probabilities.items()
-        if probability >= -15.5 and word.isalpha() and word.islower() and len(word) >= 5
-        and word not in accepted_typos and detector._corrector.correct(word) != word
+        if probability >= -15.5
+        and word.isalpha()
+        and word.islower()
+        and len(word) >= 5
+        and word not in accepted_typos
+        and detector._corrector.correct(word) != word
     }
     assert changed == {}

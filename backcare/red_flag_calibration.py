@@ -1,0 +1,102 @@
+"""Calibrate the urgency of reported signs to the whole message (current NHS / ACOG guidance).
+
+The sign list gives each sign one level; some signs mean different things at different stages:
+- signs that only mean something in pregnancy (reduced movements, waters, labour) are not
+  escalated in a message about the time after birth;
+- light bleeding in the weeks after birth is expected (lochia), so it is not escalated unless
+  something says it is heavy (soaking a pad, large clots, heavier again, bright red again);
+- light spotting in the first trimester without pain or cramps is see-soon, any other bleeding
+  in pregnancy stays an emergency;
+- tightenings described as irregular or painless (Braxton Hicks) are not labour;
+- contractions or tightenings from 37 weeks are labour, not preterm labour: see-soon (call the
+  maternity unit), not an emergency.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from backcare.stage import POSTPARTUM, TRIMESTER_1, parse_stage
+from backcare.urgency import Urgency
+
+BLEEDING = "vaginal_bleeding"
+LIGHT_BLEEDING = re.compile(
+    r"\b(?:light|lightly|spotting|spot|spots|specks?|smear|tinged|a little|a bit of|bit of"
+    r"|brown|brownish|pinkish|lochia|normal|usual|tiny)\b"
+)
+HEAVY_BLEEDING = re.compile(
+    r"\b(?:heavy|heavier|heavily|soak\w*|clots?|clotting|golf ?ball|gush\w*|pouring|bright red"
+    r"|lots of|loads of|a lot of|flooding|through (?:a|my|the) pad|pad an hour|every hour"
+    r"|more than a period|like a period|dripping|running down|size of|plum|satsuma|golf|lemon"
+    r"|every hour|soaked through|quite a bit)\b"
+)
+PAIN_WITH_BLEEDING = re.compile(
+    r"\b(?:cramp\w*|pain|painful|tummy ache|stomach ache|contraction\w*)\b"
+)
+NEGATION_BEFORE = re.compile(r"\b(?:no|not|without|nor|any|n't|nt|never)\b(?:\W+\w+){0,2}\W*$")
+# Tightenings that are irregular and painless (Braxton Hicks) are not labour.
+IRREGULAR = re.compile(
+    r"\b(?:irregular|no pattern|not regular|on and off|now and then|once or twice|every so often"
+    r"|few times a day|don'?t hurt|doesn'?t hurt|painless|nothing painful|not painful"
+    r"|stop when|(?:said|says|told me|just|only|probably|definitely) (?:it'?s |they'?re |that'?s )?"
+    r"(?:just )?(?:braxton|bh))\b"
+)
+REGULAR = re.compile(
+    r"\bevery \d+|\b(?:regular|regularly|closer together|in waves|coming in waves|apart"
+    r"|clockwork)\b"
+    r"|\b\d+ (?:or \d+ )?times (?:since|in|an? hour|this)"
+)
+LABOUR_SIGNS = frozenset({"contractions", "tightenings"})
+# Signs that only mean something while pregnant ("baby has slowed down" after birth is not
+# reduced fetal movement).
+PREGNANCY_ONLY_SIGNS = LABOUR_SIGNS | {"reduced_fetal_movement", "fluid_leaking"}
+TERM_WEEKS = 37
+
+
+@dataclass(frozen=True)
+class MessageFacts:
+    """What the whole message says that bears on urgency."""
+
+    stage: str | None
+    weeks_pregnant: float | None
+    light_bleeding: bool
+    heavy_bleeding: bool
+    pain_with_bleeding: bool
+    irregular_tightenings: bool
+
+    @classmethod
+    def of(cls, text: str) -> MessageFacts:
+        lowered = text.lower()
+        info = parse_stage(text)
+        return cls(
+            stage=info.stage if info else None,
+            weeks_pregnant=info.weeks if info and info.stage != POSTPARTUM else None,
+            light_bleeding=bool(LIGHT_BLEEDING.search(lowered)),
+            heavy_bleeding=bool(HEAVY_BLEEDING.search(lowered)),
+            pain_with_bleeding=any(
+                not NEGATION_BEFORE.search(lowered[: match.start()])
+                for match in PAIN_WITH_BLEEDING.finditer(lowered)
+            ),
+            irregular_tightenings=bool(IRREGULAR.search(lowered)) and not REGULAR.search(lowered),
+        )
+
+
+def calibrate(levels: dict[str, Urgency], facts: MessageFacts) -> dict[str, Urgency]:
+    """The level of each reported sign for this message; a sign left out is not a concern."""
+    calibrated: dict[str, Urgency] = {}
+    for sign_id, level in levels.items():
+        if sign_id in PREGNANCY_ONLY_SIGNS and facts.stage == POSTPARTUM:
+            continue
+        if sign_id == BLEEDING and facts.light_bleeding and not facts.heavy_bleeding:
+            if facts.stage == POSTPARTUM:
+                continue
+            if facts.stage == TRIMESTER_1 and not facts.pain_with_bleeding:
+                level = Urgency.SEE_SOON
+        at_term = facts.weeks_pregnant is not None and facts.weeks_pregnant >= TERM_WEEKS
+        if sign_id in LABOUR_SIGNS and facts.irregular_tightenings:
+            continue
+        if sign_id in LABOUR_SIGNS and at_term:
+            level = Urgency.SEE_SOON
+        calibrated[sign_id] = level
+    return calibrated
