@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from backcare.knowledge_base import AREAS, STAGES, KnowledgeBase, load_knowledge_base
-from backcare.replies import Reply
+from backcare.replies import Button, Reply
 
 
 def knowledge_base() -> KnowledgeBase:
@@ -30,6 +32,12 @@ def latest_entity(tracker: Tracker, entity: str) -> str | None:
     return next(tracker.get_latest_entity_values(entity), None)
 
 
+def payload(button: Button) -> str:
+    """Rasa's intent payload for a button: '/intent' or '/intent{"entity": "value"}'."""
+    entities = json.dumps(dict(button.entities)) if button.entities else ""
+    return f"/{button.intent}{entities}"
+
+
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
-    buttons = [{"title": button.title, "payload": button.payload} for button in reply.buttons]
+    buttons = [{"title": button.title, "payload": payload(button)} for button in reply.buttons]
     dispatcher.utter_message(text=reply.text, buttons=buttons or None)

@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.adapters import current_areas, current_stage, knowledge_base, latest_entity, send
+from backcare.exercise_finder import find_exercise
 from backcare.replies import causes_reply, exercise_safety_reply, tips_reply
 
 
@@ -44,5 +45,8 @@ class ActionExerciseSafety(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        send(dispatcher, exercise_safety_reply(knowledge_base()))
+        kb = knowledge_base()
+        named = latest_entity(tracker, "exercise")
+        exercise = find_exercise(kb, named or tracker.latest_message.get("text") or "")
+        send(dispatcher, exercise_safety_reply(kb, current_stage(tracker), exercise))
         return []

@@ -47,12 +47,16 @@ def recommend_and_send(
 ) -> list[EventType]:
     """Recommend for the tracker's stage and areas, skipping `shown`; record what was shown."""
     kb = knowledge_base()
-    areas = current_areas(tracker)
-    result = recommend(kb, current_stage(tracker), areas, exclude=shown)
+    result = recommend(kb, current_stage(tracker), current_areas(tracker), exclude=shown)
     reply = recommendation_reply(
-        kb, result, areas, tracker.get_slot("red_flag_signs"), follow_up=bool(shown)
+        kb,
+        result,
+        red_flag_signs=tracker.get_slot("red_flag_signs"),
+        routine_signs=tracker.get_slot("routine_signs"),
+        follow_up=bool(shown),
     )
     send(dispatcher, reply)
     return [
-        SlotSet("shown_exercises", shown + [item.exercise.id for item in result.recommendations])
+        SlotSet("shown_exercises", shown + [item.exercise.id for item in result.recommendations]),
+        SlotSet("routine_signs", None),  # the routine note is said once
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +25,6 @@ TIP_TOPICS = (
 )
 AUTHOR_KINDS = ("fitness_site", "physical_therapy_clinic", "blog", "podcast")
 KNOWLEDGE_DIR = Path(__file__).with_name("knowledge")
-NO_STEPS_MESSAGE = (
-    "The guides name this exercise but don't explain how to do it, so please ask a physical "
-    "therapist or a prenatal fitness instructor to show you good form."
-)
 
 
 class KnowledgeBaseError(ValueError):
@@ -53,11 +49,16 @@ class Source:
 
 @dataclass(frozen=True)
 class Caution:
-    """A general caution from the documents."""
+    """A general caution from the documents, for the stages it applies to (default: all)."""
 
     id: str
     text: str
     source_ids: tuple[str, ...]
+    stages: tuple[str, ...] = STAGES
+
+    def applies_to(self, stage: str | None) -> bool:
+        """Whether the caution applies at a stage; None (or 'unknown') means any stage."""
+        return stage in (None, "unknown") or stage in self.stages
 
 
 @dataclass(frozen=True)
@@ -78,11 +79,19 @@ class Exercise:
     why: str
     cautions: tuple[Caution, ...]
     source_ids: tuple[str, ...]
+    why_by_stage: tuple[tuple[str, str], ...] = ()
 
     @property
     def has_documented_steps(self) -> bool:
         """Whether a document describes how to do it."""
         return bool(self.steps)
+
+    def why_for(self, stage: str | None) -> str:
+        """Why it helps at a stage: the stage's own rationale if it has one, else `why`.
+
+        `why` itself is worded to hold at every stage the exercise suits.
+        """
+        return dict(self.why_by_stage).get(stage or "", self.why)
 
 
 @dataclass(frozen=True)
@@ -110,6 +119,14 @@ Item = Exercise | Cause | Tip | Caution
 
 
 @dataclass(frozen=True)
+class NearestHelp:
+    """What to offer for an uncovered (area, stage) pair instead of a dead end."""
+
+    nearest_areas: tuple[str, ...]
+    tip_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     """All guidance, validated and cross-referenced."""
 
@@ -119,19 +136,7 @@ class KnowledgeBase:
     tips: tuple[Tip, ...]
     general_cautions: tuple[Caution, ...]
     uncovered: dict[tuple[str, str], str]
-
-    def source_titles(self, item: Item) -> list[str]:
-        """Titles of the documents an item comes from."""
-        return [self.sources[source_id].title for source_id in item.source_ids]
-
-    def citation(self, item: Item) -> str:
-        """A short citation line such as 'Source: <title>'."""
-        return self._cite(item.source_ids)
-
-    def _cite(self, source_ids: Iterable[str]) -> str:
-        titles = [self.sources[source_id].title for source_id in dict.fromkeys(source_ids)]
-        label = "Source" if len(titles) == 1 else "Sources"
-        return f"{label}: {'; '.join(titles)}"
+    nearest: dict[tuple[str, str], NearestHelp] = field(default_factory=dict)
 
     def suitable_exercises(self, area: str, stage: str) -> list[Exercise]:
         """Exercises that help an area and suit a stage, in file order."""
@@ -148,21 +153,39 @@ class KnowledgeBase:
             if (area is None or area in cause.areas) and (stage is None or stage in cause.stages)
         ]
 
+    def cautions_for(self, exercise: Exercise, stage: str | None) -> list[Caution]:
+        """The exercise's cautions that apply at a stage, in file order.
+
+        Stage None (or 'unknown') returns all of the exercise's cautions.
+        """
+        stage = None if stage == "unknown" else stage
+        _check_id(stage, STAGES, "stage")
+        return [caution for caution in exercise.cautions if caution.applies_to(stage)]
+
+    def general_cautions_for(self, stage: str | None) -> list[Caution]:
+        """General cautions that apply at a stage; None (or 'unknown') returns all."""
+        stage = None if stage == "unknown" else stage
+        _check_id(stage, STAGES, "stage")
+        return [caution for caution in self.general_cautions if caution.applies_to(stage)]
+
+    def nearest_help(self, area: str, stage: str) -> tuple[list[str], list[Tip]]:
+        """For an uncovered (area, stage) pair: the nearest area ids, in order, whose exercises
+        for the stage the guides relate to the area, and tips with the guides' general advice
+        for it. Covered pairs (and stage 'unknown') give ([], [])."""
+        _check_id(area, AREAS, "area")
+        if stage == "unknown":
+            return [], []
+        _check_id(stage, STAGES, "stage")
+        help_ = self.nearest.get((area, stage))
+        if help_ is None:
+            return [], []
+        tips = {tip.id: tip for tip in self.tips}
+        return list(help_.nearest_areas), [tips[tip_id] for tip_id in help_.tip_ids]
+
     def tips_for(self, topic: str) -> list[Tip]:
         """Tips on one self-care topic, in file order."""
         _check_id(topic, TIP_TOPICS, "tip topic")
         return [tip for tip in self.tips if tip.topic == topic]
-
-    def how_to(self, exercise: Exercise) -> str:
-        """Numbered steps and dosage with citation, or a note that no document gives steps."""
-        lines = [f"{number}. {step}" for number, step in enumerate(exercise.steps, start=1)]
-        if not lines:
-            lines.append(NO_STEPS_MESSAGE)
-        if exercise.dosage:
-            lines.append(f"How much: {exercise.dosage}.")
-        steps_ids = [exercise.steps_source_id] if exercise.steps_source_id else []
-        how_to_ids = [*steps_ids, *exercise.dosage_source_ids] or exercise.source_ids
-        return "\n".join([*lines, self._cite(how_to_ids)])
 
 
 def _check_id(value: str | None, allowed: tuple[str, ...], kind: str) -> None:
@@ -260,11 +283,40 @@ def _read_sources(path: Path) -> dict[str, Source]:
     return sources
 
 
+def _read_stages(entry: _Entry, key: str, allowed: Iterable[str]) -> tuple[str, ...] | None:
+    """An optional non-empty list of stage ids; None when the key is absent."""
+    if entry.raw.get(key) is None:
+        return None
+    return entry.ids(key, allowed)
+
+
 def _read_cautions(path: Path, sources: dict[str, Source]) -> tuple[Caution, ...]:
-    return tuple(
-        Caution(id=entry.id, text=entry.text("text"), source_ids=entry.ids("source_ids", sources))
-        for entry in _entries(path, "cautions")
-    )
+    cautions = []
+    for entry in _entries(path, "cautions"):
+        source_ids = entry.ids("source_ids", sources)
+        stages = _read_stages(entry, "stages", STAGES) or STAGES
+        if not set(stages) <= {stage for sid in source_ids for stage in sources[sid].stages}:
+            raise entry.error("'stages' include a stage none of its sources covers")
+        cautions.append(
+            Caution(id=entry.id, text=entry.text("text"), source_ids=source_ids, stages=stages)
+        )
+    return tuple(cautions)
+
+
+def _read_why_by_stage(entry: _Entry, stages: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    value = entry.raw.get("why_by_stage")
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or not value:
+        raise entry.error("'why_by_stage' must be a non-empty mapping of stage to text")
+    pairs = []
+    for stage, text in value.items():
+        if stage not in stages:
+            raise entry.error(f"'why_by_stage' names {stage!r}, which is not one of its stages")
+        if not isinstance(text, str) or not text.strip():
+            raise entry.error(f"'why_by_stage' text for {stage!r} must be a non-empty string")
+        pairs.append((stage, text.strip()))
+    return tuple(pairs)
 
 
 def _read_exercise(
@@ -291,6 +343,13 @@ def _read_exercise(
     dosage_source_ids = entry.ids("dosage_source_ids", source_ids, required=False)
     if (dosage is None) != (not dosage_source_ids):
         raise entry.error("'dosage' and 'dosage_source_ids' must be given together")
+    exercise_cautions = tuple(cautions[cid] for cid in entry.ids("cautions", cautions))
+    for caution in exercise_cautions:
+        if not set(caution.stages) & set(stages):
+            raise entry.error(f"caution {caution.id!r} applies to none of its stages")
+    for stage in stages:
+        if not any(stage in caution.stages for caution in exercise_cautions):
+            raise entry.error(f"no caution applies at stage {stage!r}")
     return Exercise(
         id=entry.id,
         name=entry.text("name"),
@@ -304,8 +363,9 @@ def _read_exercise(
         dosage=dosage,
         dosage_source_ids=dosage_source_ids,
         why=entry.text("why"),
-        cautions=tuple(cautions[caution_id] for caution_id in entry.ids("cautions", cautions)),
+        cautions=exercise_cautions,
         source_ids=source_ids,
+        why_by_stage=_read_why_by_stage(entry, stages),
     )
 
 
@@ -353,8 +413,12 @@ def _read_tips(path: Path, sources: dict[str, Source]) -> tuple[Tip, ...]:
     return tuple(tips)
 
 
-def _read_uncovered(path: Path) -> dict[tuple[str, str], str]:
-    uncovered = {}
+def _read_uncovered(
+    path: Path, exercises: dict[str, Exercise], tips: tuple[Tip, ...]
+) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], NearestHelp]]:
+    """Uncovered pairs with their reason, and what to offer instead (nearest areas, tips)."""
+    uncovered: dict[tuple[str, str], str] = {}
+    nearest: dict[tuple[str, str], NearestHelp] = {}
     for entry in _entries(path, "uncovered", id_key=None):
         area, stage = entry.text("area"), entry.text("stage")
         entry.label = f"{area}/{stage}"
@@ -363,7 +427,21 @@ def _read_uncovered(path: Path) -> dict[tuple[str, str], str]:
         if (area, stage) in uncovered:
             raise entry.error("duplicate pair")
         uncovered[(area, stage)] = entry.text("reason")
-    return uncovered
+        nearest_areas = entry.ids("nearest_areas", AREAS, required=False)
+        if area in nearest_areas:
+            raise entry.error("'nearest_areas' must not name the area itself")
+        for nearest_area in nearest_areas:
+            if not any(
+                nearest_area in ex.areas and stage in ex.stages for ex in exercises.values()
+            ):
+                raise entry.error(
+                    f"nearest area {nearest_area!r} has no exercise that suits {stage!r}"
+                )
+        tip_ids = entry.ids("tip_ids", (tip.id for tip in tips), required=False)
+        if not nearest_areas and not tip_ids:
+            raise entry.error("give 'nearest_areas' with exercises for the stage or 'tip_ids'")
+        nearest[(area, stage)] = NearestHelp(nearest_areas=nearest_areas, tip_ids=tip_ids)
+    return uncovered, nearest
 
 
 def _check_coverage(kb: KnowledgeBase, path: Path) -> None:
@@ -387,15 +465,19 @@ def _check_coverage(kb: KnowledgeBase, path: Path) -> None:
 def _load(directory: Path) -> KnowledgeBase:
     sources = _read_sources(directory / "sources.yml")
     cautions = _read_cautions(directory / "cautions.yml", sources)
+    exercises = _read_exercises(
+        directory / "exercises.yml", sources, {caution.id: caution for caution in cautions}
+    )
+    tips = _read_tips(directory / "tips.yml", sources)
+    uncovered, nearest = _read_uncovered(directory / "cautions.yml", exercises, tips)
     kb = KnowledgeBase(
         sources=sources,
-        exercises=_read_exercises(
-            directory / "exercises.yml", sources, {caution.id: caution for caution in cautions}
-        ),
+        exercises=exercises,
         causes=_read_causes(directory / "causes.yml", sources),
-        tips=_read_tips(directory / "tips.yml", sources),
+        tips=tips,
         general_cautions=cautions,
-        uncovered=_read_uncovered(directory / "cautions.yml"),
+        uncovered=uncovered,
+        nearest=nearest,
     )
     _check_coverage(kb, directory / "cautions.yml")
     return kb

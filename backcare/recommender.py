@@ -5,50 +5,38 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from backcare.knowledge_base import AREAS, STAGES, Exercise, KnowledgeBase
+from backcare.knowledge_base import AREAS, STAGES, Exercise, KnowledgeBase, Tip
 
 # With no area given we recommend for the low back: the documents say pregnancy and postpartum
 # back pain shows up there most often.
 DEFAULT_AREAS = ("lower_back",)
 UNKNOWN_STAGE = "unknown"
-UNKNOWN_STAGE_NOTE = (
-    "As I don't know your stage, I only suggest exercises the guides support in every "
-    "trimester and after birth. Tell me how far along you are, or how long ago you gave birth, "
-    "for more options."
-)
-AREA_PHRASES = {
-    "lower_back": "lower back",
-    "mid_back": "mid back",
-    "upper_back": "upper back",
-    "neck_shoulders": "neck and shoulders",
-    "hips_pelvis": "hips and pelvis",
-    "glutes": "glutes",
-}
-STAGE_PHRASES = {
-    "trimester_1": "the first trimester",
-    "trimester_2": "the second trimester",
-    "trimester_3": "the third trimester",
-    "postpartum": "the time after birth",
-}
 
 
 @dataclass(frozen=True)
 class Recommendation:
-    """One suggested exercise and why it was chosen."""
+    """One suggested exercise and the requested (or nearest) areas it helps."""
 
     exercise: Exercise
-    reason: str
+    areas: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class RecommendationResult:
-    """A page of recommendations plus what the caller should tell the person."""
+    """A page of recommendations and the facts the reply needs (no wording).
+
+    `uncovered` are requested areas the guides name no exercise for at this stage; for them
+    `nearest_areas` are the areas whose exercises (suited to the stage) the guides relate to
+    them, and `nearest_tips` the guides' general advice. `stage` is None when unknown: then
+    only exercises suited to every stage are recommended.
+    """
 
     recommendations: tuple[Recommendation, ...]
     stage: str | None
-    stage_known: bool
-    note: str | None
-    see_provider: bool
+    areas: tuple[str, ...]
+    uncovered: tuple[str, ...]
+    nearest_areas: tuple[str, ...]
+    nearest_tips: tuple[Tip, ...]
     exhausted: bool
 
 
@@ -61,8 +49,9 @@ def recommend(
 ) -> RecommendationResult:
     """Recommend up to `limit` exercises for the areas that suit the stage, skipping `exclude`.
 
-    Stage None or "unknown" allows only exercises suited to every stage. Areas listed as
-    uncovered for the stage get the see-a-provider reason instead of exercises.
+    Stage None or "unknown" allows only exercises suited to every stage. For an area the
+    guides give no exercise for at this stage, exercises for its nearest areas come after
+    those for the requested areas, and the guides' general tips for it are returned.
     """
     if limit < 1:
         raise ValueError("limit must be at least 1")
@@ -74,30 +63,42 @@ def recommend(
     if unknown_areas:
         raise ValueError(f"unknown area(s): {', '.join(unknown_areas)}")
 
-    uncovered = [area for area in wanted if (area, stage) in kb.uncovered]
+    uncovered = tuple(area for area in wanted if (area, stage) in kb.uncovered)
+    nearest_areas: list[str] = []
+    nearest_tips: list[Tip] = []
+    for area in uncovered:
+        near, tips = kb.nearest_help(area, stage) if stage else ([], [])
+        nearest_areas += [a for a in near if a not in wanted and a not in nearest_areas]
+        nearest_tips += [tip for tip in tips if tip not in nearest_tips]
     covered = [area for area in wanted if area not in uncovered]
-    notes = [UNKNOWN_STAGE_NOTE] if stage is None else []
-    notes += dict.fromkeys(kb.uncovered[(area, stage)] for area in uncovered)
 
-    candidates = [
-        exercise
-        for exercise in kb.exercises.values()
-        if _suits(exercise, stage) and set(exercise.areas) & set(covered)
-    ]
-    candidates.sort(key=lambda exercise: _rank(kb, exercise, stage, covered))
+    direct = _ranked(kb, stage, covered)
+    near = [ex for ex in _ranked(kb, stage, nearest_areas) if ex not in direct]
+    candidates = direct + near
     shown = set(exclude)
     remaining = [exercise for exercise in candidates if exercise.id not in shown]
+    served = [*covered, *nearest_areas]
     return RecommendationResult(
         recommendations=tuple(
-            Recommendation(exercise, _reason(exercise, stage, covered))
+            Recommendation(exercise, tuple(a for a in served if a in exercise.areas))
             for exercise in remaining[:limit]
         ),
         stage=stage,
-        stage_known=stage is not None,
-        note=" ".join(notes) or None,
-        see_provider=bool(uncovered),
+        areas=wanted,
+        uncovered=uncovered,
+        nearest_areas=tuple(nearest_areas),
+        nearest_tips=tuple(nearest_tips),
         exhausted=bool(candidates) and not remaining,
     )
+
+
+def _ranked(kb: KnowledgeBase, stage: str | None, areas: list[str]) -> list[Exercise]:
+    candidates = [
+        exercise
+        for exercise in kb.exercises.values()
+        if _suits(exercise, stage) and set(exercise.areas) & set(areas)
+    ]
+    return sorted(candidates, key=lambda exercise: _rank(kb, exercise, stage, areas))
 
 
 def _suits(exercise: Exercise, stage: str | None) -> bool:
@@ -123,14 +124,3 @@ def _rank(
         -len(supporting),
         len(exercise.stages),
     )
-
-
-def _reason(exercise: Exercise, stage: str | None, areas: list[str]) -> str:
-    matched = [AREA_PHRASES[area] for area in areas if area in exercise.areas]
-    helps = matched[0] if len(matched) == 1 else f"{', '.join(matched[:-1])} and {matched[-1]}"
-    if stage is None:
-        return f"Helps your {helps} and the guides support it in every trimester and after birth."
-    reason = f"Helps your {helps} and suits {STAGE_PHRASES[stage]}."
-    if stage in exercise.preferred_stages:
-        reason += " The guide singles it out for this stage."
-    return reason

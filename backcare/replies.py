@@ -1,21 +1,38 @@
-"""What the assistant says: chat replies composed from the knowledge base (no Rasa import).
+"""Everything the assistant says in its custom actions, composed from the knowledge base.
 
-The Rasa actions only read slots, call these functions and send the results, so the wording
-can be tested directly and reused by another front end.
+The one home for user-facing wording: the recommender and the knowledge base return facts
+(ids, flags, items), and these functions turn them into text and buttons. Buttons are data
+(title, intent, entities); the Rasa action adapter turns them into payloads. No Rasa import,
+so the wording is unit-tested directly and could serve another front end.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from backcare.knowledge_base import TIP_TOPICS, Exercise, KnowledgeBase
-from backcare.recommender import AREA_PHRASES, RecommendationResult
+from backcare.knowledge_base import STAGES, TIP_TOPICS, Exercise, Item, KnowledgeBase
+from backcare.recommender import RecommendationResult
+from backcare.text import join_words
 
+AREA_PHRASES = {
+    "lower_back": "lower back",
+    "mid_back": "mid back",
+    "upper_back": "upper back",
+    "neck_shoulders": "neck and shoulders",
+    "hips_pelvis": "hips and pelvis",
+    "glutes": "glutes",
+}
 STAGE_PHRASES = {
     "trimester_1": "in your first trimester",
     "trimester_2": "in your second trimester",
     "trimester_3": "in your third trimester",
+    "postpartum": "after birth",
+}
+STAGE_NAMES = {
+    "trimester_1": "the first trimester",
+    "trimester_2": "the second trimester",
+    "trimester_3": "the third trimester",
     "postpartum": "after birth",
 }
 TOPIC_LABELS = {
@@ -34,12 +51,30 @@ PROVIDER_CHECK = (
     "Check with your healthcare provider before starting something new, and stop if anything "
     "hurts or feels wrong."
 )
+UNKNOWN_STAGE_NOTE = (
+    "As I don't know your stage, I only suggest exercises the guides support in every "
+    "trimester and after birth. Tell me how far along you are, or how long ago you gave birth, "
+    "for more options."
+)
+PHYSIO_REFERRAL = (
+    "A physical therapist or a pregnancy and postnatal fitness instructor can show you "
+    "exercises that suit you."
+)
+NO_STEPS = (
+    "The guides name this exercise but don't explain how to do it step by step, so please ask "
+    "a physical therapist or a prenatal or postnatal fitness instructor to show you good form."
+)
+# The caution that goes with a routine sign (pain that has lasted, pain at night).
+ROUTINE_CAUTION_ID = "persistent_pain_physio"
 
 
 @dataclass(frozen=True)
 class Button:
+    """A quick reply: the title shown and the intent (with entities) it sends."""
+
     title: str
-    payload: str
+    intent: str
+    entities: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -48,16 +83,25 @@ class Reply:
     buttons: tuple[Button, ...] = ()
 
 
-def join_words(words: Sequence[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} and {words[-1]}"
+MORE_BUTTON = Button("More exercises", "request_more")
+CAUSES_BUTTON = Button("Why does this hurt?", "ask_causes")
+EXERCISES_BUTTON = Button("Show me exercises", "request_exercises")
 
 
 def describe_areas(areas: Iterable[str]) -> str:
     labels = [AREA_PHRASES[area] for area in areas if area in AREA_PHRASES]
     return join_words(labels) if labels else "back"
+
+
+def cite(kb: KnowledgeBase, source_ids: Iterable[str]) -> str:
+    """'Source: <title>' or 'Sources: <title>; <title>'."""
+    titles = [kb.sources[source_id].title for source_id in dict.fromkeys(source_ids)]
+    label = "Source" if len(titles) == 1 else "Sources"
+    return f"{label}: {'; '.join(titles)}"
+
+
+def citation(kb: KnowledgeBase, item: Item) -> str:
+    return cite(kb, item.source_ids)
 
 
 def red_flag_reminder(red_flag_signs: str | None) -> str | None:
@@ -70,8 +114,30 @@ def red_flag_reminder(red_flag_signs: str | None) -> str | None:
     )
 
 
+def routine_note(kb: KnowledgeBase, routine_signs: str | None) -> str | None:
+    """The gentle note for a routine sign: not urgent, worth mentioning to a midwife or physio."""
+    if not routine_signs:
+        return None
+    caution = next(c for c in kb.general_cautions if c.id == ROUTINE_CAUTION_ID)
+    return (
+        f"You mentioned {routine_signs}. That isn't an emergency, but it's worth mentioning to "
+        f"your midwife or doctor, or a physio: {lower_first(caution.text)} "
+        f"({citation(kb, caution)}) Meanwhile, these may help."
+    )
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def how_to_button(exercise: Exercise) -> Button:
-    return Button(f"How do I do {exercise.name}?", f'/ask_how_to{{"exercise": "{exercise.id}"}}')
+    return Button(f"How do I do {exercise.name}?", "ask_how_to", {"exercise": exercise.id})
+
+
+def how_to_buttons(exercises: Iterable[Exercise]) -> list[Button]:
+    """How-to buttons, exercises with documented steps first."""
+    ordered = sorted(exercises, key=lambda exercise: not exercise.has_documented_steps)
+    return [how_to_button(exercise) for exercise in ordered]
 
 
 def first_sentence(text: str) -> str:
@@ -80,70 +146,119 @@ def first_sentence(text: str) -> str:
     return head + "." if dot else text
 
 
-def _exercise_line(kb: KnowledgeBase, number: int, exercise: Exercise) -> str:
+def _exercise_line(kb: KnowledgeBase, number: int, exercise: Exercise, stage: str | None) -> str:
     dosage = f" How much: {exercise.dosage}." if exercise.dosage else ""
-    why = first_sentence(exercise.why)
-    return f"{number}. {exercise.name}: {why}{dosage} ({kb.citation(exercise)})"
+    why = first_sentence(exercise.why_for(stage))
+    return f"{number}. {exercise.name}: {why}{dosage} ({citation(kb, exercise)})"
 
 
 def recommendation_reply(
     kb: KnowledgeBase,
     result: RecommendationResult,
-    areas: Sequence[str],
     red_flag_signs: str | None = None,
+    routine_signs: str | None = None,
     follow_up: bool = False,
 ) -> Reply:
-    """Two or three exercises with why, dosage and source, and buttons for what comes next."""
-    lines = [line for line in (red_flag_reminder(red_flag_signs),) if line]
-    provider_advice = (
-        f"{result.note or ''} Please ask your healthcare provider or a physical therapist for "
-        "exercises that suit you."
-    ).strip()
+    """Two or three exercises with why, dosage and source, and buttons for what comes next.
+
+    For an area the guides give no exercise for at this stage, it says so in one sentence and
+    offers the nearest documented help: exercises for neighbouring areas that suit the stage,
+    the guides' general tips, and a physio referral.
+    """
+    lines = [
+        line
+        for line in (red_flag_reminder(red_flag_signs), routine_note(kb, routine_signs))
+        if line
+    ]
+    covered = [area for area in result.areas if area not in result.uncovered]
+    when = STAGE_PHRASES.get(result.stage or "")
+    if result.uncovered:
+        lines.append(
+            " ".join(kb.uncovered[(area, result.stage or "")] for area in result.uncovered)
+        )
     if not result.recommendations:
-        if result.see_provider:
-            lines.append(provider_advice)
-        elif follow_up or result.exhausted:
+        if follow_up or result.exhausted:
             lines.append(
                 "That's all the exercises the guides I use suggest for this. If the pain carries "
                 "on, a physical therapist or your healthcare provider can tailor a plan for you."
             )
         else:
-            lines.append(f"{result.note or ''} Could you tell me how far along you are?".strip())
-        return Reply("\n".join(lines), (Button("Why does this hurt?", "/ask_causes"),))
-    when = STAGE_PHRASES.get(result.stage or "")
-    intro = "Here are some more" if follow_up else "Here are some gentle exercises"
-    lines.append(f"{intro} for your {describe_areas(areas)}" + (f" {when}:" if when else ":"))
-    if result.see_provider:
-        lines.append(provider_advice)
-    elif result.note:
-        lines.append(result.note)
+            lines.append(PHYSIO_REFERRAL)
+        lines += _tip_lines(kb, result)
+        return Reply("\n".join(lines), (CAUSES_BUTTON,))
+    served = covered + list(result.nearest_areas)
+    if result.uncovered and not covered:
+        intro = f"The nearest help they give is for your {describe_areas(result.nearest_areas)}" + (
+            f" {when}:" if when else ":"
+        )
+    else:
+        intro = "Here are some more" if follow_up else "Here are some gentle exercises"
+        intro += f" for your {describe_areas(served)}" + (f" {when}:" if when else ":")
+    lines.append(intro)
+    if result.stage is None:
+        lines.append(UNKNOWN_STAGE_NOTE)
     for number, recommendation in enumerate(result.recommendations, start=1):
-        lines.append(_exercise_line(kb, number, recommendation.exercise))
+        lines.append(_exercise_line(kb, number, recommendation.exercise, result.stage))
+    lines += _tip_lines(kb, result)
+    if result.uncovered:
+        lines.append(PHYSIO_REFERRAL)
     lines.append(PROVIDER_CHECK)
-    buttons = [how_to_button(item.exercise) for item in result.recommendations]
+    buttons = how_to_buttons(item.exercise for item in result.recommendations)
+    return Reply("\n".join(lines), (*buttons, MORE_BUTTON, CAUSES_BUTTON))
+
+
+def _tip_lines(kb: KnowledgeBase, result: RecommendationResult) -> list[str]:
+    if not result.nearest_tips:
+        return []
+    return ["What the guides suggest in general:"] + [
+        f"- {tip.text} ({citation(kb, tip)})" for tip in result.nearest_tips
+    ]
+
+
+def how_to_lines(kb: KnowledgeBase, exercise: Exercise) -> list[str]:
+    """Numbered steps and dosage with their source, or what the guides do say when no guide
+    gives steps."""
+    lines = [f"{number}. {step}" for number, step in enumerate(exercise.steps, start=1)]
+    if not lines:
+        lines.append(NO_STEPS)
+    if exercise.dosage:
+        lines.append(f"How much: {exercise.dosage}.")
+    steps_ids = [exercise.steps_source_id] if exercise.steps_source_id else []
+    lines.append(cite(kb, [*steps_ids, *exercise.dosage_source_ids] or exercise.source_ids))
+    return lines
+
+
+def how_to_reply(kb: KnowledgeBase, exercise: Exercise, stage: str | None = None) -> Reply:
+    """Steps and dosage where a guide gives them (else what the guides say and who can teach
+    it), the cautions that apply at the person's stage, and the source."""
+    lines = [f"{exercise.name}: {exercise.why_for(stage)}", *how_to_lines(kb, exercise)]
+    cautions = kb.cautions_for(exercise, stage if stage in STAGES else None)
+    if cautions:
+        lines.append("Take care: " + " ".join(caution.text for caution in cautions))
+    buttons: list[Button] = []
+    if not exercise.has_documented_steps:
+        with_steps = [
+            other
+            for other in kb.exercises.values()
+            if other.has_documented_steps
+            and set(other.areas) & set(exercise.areas)
+            and (stage not in STAGES or stage in other.stages)
+        ]
+        if with_steps:
+            names = join_words([other.name for other in with_steps[:3]])
+            lines.append(f"The guides do give steps for {names}.")
+            buttons = [how_to_button(other) for other in with_steps[:3]]
+    lines.append("Was this helpful?")
     buttons += [
-        Button("More exercises", "/request_more"),
-        Button("Why does this hurt?", "/ask_causes"),
+        Button("Yes, helpful", "feedback_helpful"),
+        Button("Not really", "feedback_not_helpful"),
     ]
     return Reply("\n".join(lines), tuple(buttons))
 
 
-def how_to_reply(kb: KnowledgeBase, exercise: Exercise) -> Reply:
-    """Steps and dosage where a guide gives them (else who can show the form), cautions, source."""
-    lines = [f"{exercise.name}: {exercise.why}", kb.how_to(exercise)]
-    if exercise.cautions:
-        lines.append("Take care: " + " ".join(caution.text for caution in exercise.cautions))
-    lines.append("Was this helpful?")
-    buttons = (
-        Button("Yes, helpful", "/feedback_helpful"),
-        Button("Not really", "/feedback_not_helpful"),
-    )
-    return Reply("\n".join(lines), buttons)
-
-
 def unknown_exercise_reply(kb: KnowledgeBase, asked_for: str | None) -> Reply:
     """When the exercise isn't in the guides (or none was named): offer the ones that are."""
-    known = list(kb.exercises.values())
+    known = sorted(kb.exercises.values(), key=lambda exercise: not exercise.has_documented_steps)
     opening = (
         f'I don\'t have guidance on "{asked_for}" from the guides I use.'
         if asked_for
@@ -159,7 +274,7 @@ def which_exercise_reply(kb: KnowledgeBase, shown_ids: Sequence[str]) -> Reply:
     shown = [kb.exercises[exercise_id] for exercise_id in shown_ids if exercise_id in kb.exercises]
     if not shown:
         return unknown_exercise_reply(kb, None)
-    return Reply("Which one would you like to know how to do?", tuple(map(how_to_button, shown)))
+    return Reply("Which one would you like to know how to do?", tuple(how_to_buttons(shown)))
 
 
 def causes_reply(kb: KnowledgeBase, areas: Sequence[str], stage: str | None) -> Reply:
@@ -179,11 +294,11 @@ def causes_reply(kb: KnowledgeBase, areas: Sequence[str], stage: str | None) -> 
     where = describe_areas(areas)
     when = STAGE_PHRASES.get(stage or "")
     heading = f"Common reasons for {where} pain" + (f" {when}:" if when else ":")
-    lines = [heading] + [f"- {cause.text} ({kb.citation(cause)})" for cause in causes[:5]]
+    lines = [heading] + [f"- {cause.text} ({citation(kb, cause)})" for cause in causes[:5]]
     lines.append(
         "If the pain is severe, lasting or getting worse, please see your healthcare provider."
     )
-    return Reply("\n".join(lines), (Button("Show me exercises", "/request_exercises"),))
+    return Reply("\n".join(lines), (EXERCISES_BUTTON,))
 
 
 def tips_reply(kb: KnowledgeBase, topic: str | None) -> Reply:
@@ -194,23 +309,46 @@ def tips_reply(kb: KnowledgeBase, topic: str | None) -> Reply:
         if topic:
             text = "The guides I use don't cover that. Which of these would help?"
         buttons = tuple(
-            Button(
-                TOPIC_LABELS[name].capitalize(), f'/ask_self_care{{"self_care_topic": "{name}"}}'
-            )
+            Button(TOPIC_LABELS[name].capitalize(), "ask_self_care", {"self_care_topic": name})
             for name in MENU_TOPICS
         )
         return Reply(text, buttons)
     lines = [f"Tips on {TOPIC_LABELS.get(topic or '', topic)}:"]
-    lines += [f"- {tip.text} ({kb.citation(tip)})" for tip in tips]
+    lines += [f"- {tip.text} ({citation(kb, tip)})" for tip in tips]
     return Reply("\n".join(lines))
 
 
-def exercise_safety_reply(kb: KnowledgeBase) -> Reply:
-    """Is exercise safe, how often, how long: the guides' general cautions and routine tips."""
-    lines = ["What the guides say about exercising safely:"]
-    lines += [f"- {caution.text} ({kb.citation(caution)})" for caution in kb.general_cautions]
-    lines += [f"- {tip.text} ({kb.citation(tip)})" for tip in kb.tips_for("exercise_routine")]
-    return Reply("\n".join(lines), (Button("Show me exercises", "/request_exercises"),))
+def exercise_safety_reply(
+    kb: KnowledgeBase, stage: str | None = None, exercise: Exercise | None = None
+) -> Reply:
+    """Is an exercise (or exercise in general) safe: for a named exercise, the stages the
+    guides support it for, whether that includes the person's stage, its cautions and source;
+    otherwise the guides' general cautions for the stage and their routine tips."""
+    stage = stage if stage in STAGES else None
+    if exercise is None:
+        lines = ["What the guides say about exercising safely:"]
+        lines += [
+            f"- {caution.text} ({citation(kb, caution)})"
+            for caution in kb.general_cautions_for(stage)
+        ]
+        lines += [f"- {tip.text} ({citation(kb, tip)})" for tip in kb.tips_for("exercise_routine")]
+        return Reply("\n".join(lines), (EXERCISES_BUTTON,))
+    supported = join_words([STAGE_NAMES[s] for s in STAGES if s in exercise.stages])
+    lines = [f"The guides I use suggest {exercise.name} for {supported}."]
+    if stage is not None:
+        suits = stage in exercise.stages
+        lines.append(
+            f"That includes {STAGE_NAMES[stage]}."
+            if suits
+            else f"They don't suggest it for {STAGE_NAMES[stage]}, so please ask your healthcare "
+            "provider or a physical therapist before trying it."
+        )
+    lines.append(f"Why it helps: {first_sentence(exercise.why_for(stage))}")
+    cautions = kb.cautions_for(exercise, stage)
+    if cautions:
+        lines.append("Take care: " + " ".join(caution.text for caution in cautions))
+    lines.append(f"({citation(kb, exercise)})")
+    return Reply("\n".join(lines), (how_to_button(exercise), EXERCISES_BUTTON))
 
 
 def feedback_reply(helpful: bool) -> Reply:
@@ -219,5 +357,5 @@ def feedback_reply(helpful: bool) -> Reply:
     return Reply(
         "Thanks for telling me. I can show you other exercises, or a physical therapist can "
         "tailor a plan to you.",
-        (Button("More exercises", "/request_more"),),
+        (MORE_BUTTON,),
     )

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from actions.exercise_help import ActionExplainExercise
-from backcare.knowledge_base import NO_STEPS_MESSAGE, load_knowledge_base
+from backcare.knowledge_base import load_knowledge_base
+from backcare.replies import NO_STEPS, how_to_reply
 from tests.actions.conftest import make_tracker, run_action
 
 
@@ -13,22 +14,47 @@ def explain(text: str, entity: str | None = None, **slots: object) -> str:
 
 
 def test_documented_steps_dosage_and_source() -> None:
-    wall_angels = load_knowledge_base().exercises["wall_angels"]
+    kb = load_knowledge_base()
+    wall_angels = kb.exercises["wall_angels"]
     text = explain("how do I do wall angels?", "wall_angels")
-    assert all(step in text for step in wall_angels.steps)
-    assert wall_angels.dosage and wall_angels.dosage in text
-    assert "Source" in text
+    assert text == how_to_reply(kb, wall_angels).text
+    assert all(f"{n}. {step}" in text for n, step in enumerate(wall_angels.steps, start=1))
+    assert f"How much: {wall_angels.dosage}." in text
+    assert f"Source: {kb.sources[wall_angels.steps_source_id].title}" in text
+
+
+def test_cautions_follow_the_stage() -> None:
+    kb = load_knowledge_base()
+    childs_pose = kb.exercises["childs_pose"]
+    after_birth = explain("how do I do child's pose", "childs_pose", stage="postpartum")
+    pregnant = explain("how do I do child's pose", "childs_pose", stage="trimester_2")
+    for caution in childs_pose.cautions:
+        assert (caution.text in after_birth) == caution.applies_to("postpartum")
+        assert (caution.text in pregnant) == caution.applies_to("trimester_2")
+    assert "while pregnant" not in after_birth
 
 
 def test_name_found_in_text_when_no_entity_was_extracted() -> None:
-    assert "Child" in explain("how do i do childs pose")
+    assert explain("how do i do childs pose").startswith("Child's pose: ")
 
 
 def test_undocumented_steps_point_to_a_physical_therapist() -> None:
     kb = load_knowledge_base()
-    undocumented = next(e for e in kb.exercises.values() if not e.has_documented_steps)
-    text = explain(f"how do I do {undocumented.name}", undocumented.id)
-    assert NO_STEPS_MESSAGE in text
+    undocumented = kb.exercises["pelvic_tilts"]
+    assert not undocumented.has_documented_steps
+    tracker = make_tracker(
+        "how do I do pelvic tilts",
+        intent="ask_how_to",
+        entities=[{"entity": "exercise", "value": "pelvic_tilts"}],
+        stage="trimester_2",
+    )
+    _, messages = run_action(ActionExplainExercise(), tracker)
+    assert NO_STEPS in messages[0]["text"]
+    offered = [b["payload"] for b in messages[0]["buttons"] if b["payload"].startswith("/ask_how")]
+    assert offered, "exercises that do have steps are offered"
+    for payload in offered:
+        exercise = kb.exercises[payload.split('"')[3]]
+        assert exercise.has_documented_steps and "trimester_2" in exercise.stages
 
 
 def test_unknown_exercise_is_said_plainly() -> None:

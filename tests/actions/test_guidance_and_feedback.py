@@ -55,4 +55,3 @@ def test_feedback_is_recorded_in_a_slot() -> None:
     assert "physical therapist" in messages[0]["text"]
     events, _ = run_action(ActionRecordFeedback(), make_tracker(intent="affirm"))
     assert slot_events(events) == {"feedback": "helpful"}
-

@@ -106,12 +106,6 @@ def test_steps_and_dosage_come_from_a_cited_source_that_gives_them(kb):
         assert not (exercise.dosage or "").endswith("."), exercise.id
 
 
-def test_how_to_without_steps_points_to_a_professional(kb):
-    text = kb.how_to(kb.exercises["glute_bridge"])
-    assert "physical therapist" in text and "Source:" in text
-    assert "1." in kb.how_to(kb.exercises["wall_angels"])
-
-
 @pytest.mark.parametrize("area", AREAS)
 @pytest.mark.parametrize("stage", STAGES)
 def test_every_area_and_stage_is_covered_or_sends_to_a_provider(kb, area, stage):
@@ -121,12 +115,14 @@ def test_every_area_and_stage_is_covered_or_sends_to_a_provider(kb, area, stage)
     reason = kb.uncovered.get((area, stage))
     assert reason, f"{area}/{stage} has fewer than two exercises and no reason"
     result = recommend(kb, stage, [area])
-    assert result.see_provider and result.note == reason and not result.recommendations
+    assert result.uncovered == (area,)
+    nearest_areas, tips = kb.nearest_help(area, stage)
+    assert nearest_areas or tips, f"{area}/{stage} is a dead end"
+    for nearest_area in nearest_areas:
+        assert nearest_area != area and kb.suitable_exercises(nearest_area, stage)
 
 
-def test_citation_and_lookups(kb):
-    assert kb.citation(kb.exercises["wall_angels"]).startswith("Source: ")
-    assert kb.citation(kb.exercises["cat_cow"]).startswith("Sources: ")
+def test_lookups(kb):
     assert all(cause.stages for cause in kb.causes_for("upper_back", "trimester_3"))
     assert kb.causes_for("glutes", "postpartum")
     assert kb.causes_for(None, "unknown") == list(kb.causes)
@@ -161,7 +157,7 @@ def _copy_with(tmp_path: Path, file_name: str, edit) -> Path:
             "upper_back_stretches",
         ),
         ("exercises.yml", lambda d: d["exercises"].append(dict(d["exercises"][0])), "pelvic_tilts"),
-        ("causes.yml", lambda d: d["causes"][0].update(stages=["later"]), "pregnancy_body_changes"),
+        ("causes.yml", lambda d: d["causes"][0].update(stages=["later"]), "common_in_pregnancy"),
         ("tips.yml", lambda d: d["tips"][0].update(topic="diet"), "posture_everyday"),
         ("cautions.yml", lambda d: d["uncovered"].pop(), "neck_shoulders/postpartum"),
     ],
@@ -179,3 +175,201 @@ def test_unreadable_yaml_names_the_file(tmp_path):
     (directory / "tips.yml").write_text("tips: [unclosed", encoding="utf-8")
     with pytest.raises(KnowledgeBaseError, match="tips.yml"):
         load_knowledge_base(directory)
+
+
+PREGNANCY = ("trimester_1", "trimester_2", "trimester_3")
+
+
+def test_caution_stages_are_backed_by_their_sources(kb):
+    for caution in kb.general_cautions:
+        assert caution.stages and set(caution.stages) <= set(STAGES), caution.id
+        source_stages = {s for sid in caution.source_ids for s in kb.sources[sid].stages}
+        assert set(caution.stages) <= source_stages, caution.id
+    cautions = {caution.id: caution for caution in kb.general_cautions}
+    assert cautions["consult_provider_first"].stages == PREGNANCY
+    assert cautions["pelvic_floor_physio_after_birth"].stages == ("postpartum",)
+    assert cautions["severe_pain_get_checked"].stages == STAGES
+    assert _raw("cautions.yml")["cautions"][4].get("stages") is None  # absent means every stage
+
+
+def test_every_exercise_has_a_caution_at_each_of_its_stages(kb):
+    for exercise in kb.exercises.values():
+        for stage in exercise.stages:
+            assert kb.cautions_for(exercise, stage), f"{exercise.id} at {stage}"
+        for caution in exercise.cautions:
+            assert set(caution.stages) & set(exercise.stages), (exercise.id, caution.id)
+
+
+def test_cautions_for_filters_by_stage(kb):
+    childs_pose = kb.exercises["childs_pose"]
+    after_birth = [caution.id for caution in kb.cautions_for(childs_pose, "postpartum")]
+    assert "consult_provider_first" not in after_birth
+    assert "pelvic_floor_physio_after_birth" in after_birth
+    in_pregnancy = [caution.id for caution in kb.cautions_for(childs_pose, "trimester_2")]
+    assert "consult_provider_first" in in_pregnancy
+    assert "pelvic_floor_physio_after_birth" not in in_pregnancy
+    assert kb.cautions_for(childs_pose, None) == list(childs_pose.cautions)
+    assert kb.cautions_for(childs_pose, "unknown") == list(childs_pose.cautions)
+    with pytest.raises(ValueError):
+        kb.cautions_for(childs_pose, "trimester_4")
+    general = [caution.id for caution in kb.general_cautions_for("postpartum")]
+    assert "pelvic_floor_physio_after_birth" in general and "consult_provider_first" not in general
+    assert kb.general_cautions_for(None) == list(kb.general_cautions)
+
+
+def test_why_holds_at_every_stage_and_stage_rationale_is_separate(kb):
+    for exercise in kb.exercises.values():
+        if set(exercise.stages) & set(PREGNANCY) and "postpartum" in exercise.stages:
+            assert "after birth" not in exercise.why.lower(), exercise.id
+            assert "pregnan" not in exercise.why.lower(), exercise.id
+        assert set(dict(exercise.why_by_stage)) <= set(exercise.stages), exercise.id
+    breathing = kb.exercises["deep_breathing"]
+    assert breathing.why_for("trimester_1") == breathing.why
+    assert breathing.why_for(None) == breathing.why
+    assert breathing.why_for("postpartum") != breathing.why
+    assert "after birth" in breathing.why_for("postpartum")
+
+
+def test_uncovered_reason_is_one_sentence_without_referral(kb):
+    for reason in kb.uncovered.values():
+        assert reason.count(".") == 1 and reason.endswith("."), reason
+        assert "therapist" not in reason and "physio" not in reason and "provider" not in reason
+        assert reason.startswith("The guides name no exercise"), reason
+
+
+def test_nearest_help(kb):
+    areas, tips = kb.nearest_help("glutes", "trimester_2")
+    assert areas == ["hips_pelvis", "lower_back"]
+    assert [tip.id for tip in tips] == ["build_supporting_strength", "routine_mix"]
+    areas, tips = kb.nearest_help("neck_shoulders", "postpartum")
+    assert areas == ["upper_back"] and tips
+    assert all(
+        "postpartum" in ex.stages for ex in kb.suitable_exercises("upper_back", "postpartum")
+    )
+    assert kb.nearest_help("lower_back", "postpartum") == ([], [])
+    assert kb.nearest_help("glutes", "unknown") == ([], [])
+    with pytest.raises(ValueError):
+        kb.nearest_help("elbow", "postpartum")
+    with pytest.raises(ValueError):
+        kb.nearest_help("glutes", "later")
+
+
+def test_new_reassurance_content(kb):
+    assert any(c.id == "common_in_pregnancy" for c in kb.causes_for("upper_back", "trimester_1"))
+    after_birth = [c.id for c in kb.causes_for("neck_shoulders", "postpartum")]
+    assert "after_birth_pain_usually_eases" in after_birth
+    assert kb.causes_for("glutes", "trimester_3")
+
+
+def _set_caution(index: int, **values):
+    return lambda d: d["cautions"][index].update(values)
+
+
+def _set_uncovered(index: int, **values):
+    return lambda d: d["uncovered"][index].update(values)
+
+
+def _set_exercise(exercise_id: str, **values):
+    def edit(d):
+        next(e for e in d["exercises"] if e["id"] == exercise_id).update(values)
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("file_name", "edit", "entry_id", "message"),
+    [
+        ("cautions.yml", _set_caution(0, stages=["later"]), "consult_provider_first", "unknown"),
+        ("cautions.yml", _set_caution(0, stages=[]), "consult_provider_first", "empty"),
+        (
+            "cautions.yml",
+            _set_caution(0, stages=["postpartum"]),
+            "consult_provider_first",
+            "none of its sources",
+        ),
+        (
+            "cautions.yml",
+            _set_caution(6, stages=["trimester_1"]),
+            "pelvic_floor_physio_after_birth",
+            "none of its sources",
+        ),
+        (
+            "exercises.yml",
+            _set_exercise("glute_bridge", cautions=["consult_provider_first"]),
+            "glute_bridge",
+            "applies to none",
+        ),
+        (
+            "exercises.yml",
+            _set_exercise("deep_breathing", cautions=["consult_provider_first"]),
+            "deep_breathing",
+            "no caution applies at stage 'postpartum'",
+        ),
+        (
+            "exercises.yml",
+            _set_exercise("pelvic_tilts", why_by_stage={"postpartum": "x"}),
+            "pelvic_tilts",
+            "why_by_stage",
+        ),
+        (
+            "exercises.yml",
+            _set_exercise("deep_breathing", why_by_stage={"postpartum": ""}),
+            "deep_breathing",
+            "why_by_stage",
+        ),
+        ("cautions.yml", _set_uncovered(0, nearest_areas=["elbow"]), "glutes/trimester_1", "elbow"),
+        (
+            "cautions.yml",
+            _set_uncovered(0, nearest_areas=["glutes"]),
+            "glutes/trimester_1",
+            "itself",
+        ),
+        (
+            "cautions.yml",
+            _set_uncovered(3, nearest_areas=["glutes", "neck_shoulders"]),
+            "neck_shoulders/postpartum",
+            "itself",
+        ),
+        (
+            "cautions.yml",
+            _set_uncovered(0, nearest_areas=["hips_pelvis", "hips_pelvis"]),
+            "glutes/trimester_1",
+            "duplicate",
+        ),
+        ("cautions.yml", _set_uncovered(0, tip_ids=["no_such_tip"]), "glutes/trimester_1", "tip"),
+        (
+            "cautions.yml",
+            _set_uncovered(0, nearest_areas=[], tip_ids=[]),
+            "glutes/trimester_1",
+            "tip_ids",
+        ),
+    ],
+)
+def test_bad_stage_and_nearest_data_is_rejected(tmp_path, file_name, edit, entry_id, message):
+    directory = _copy_with(tmp_path, file_name, edit)
+    with pytest.raises(KnowledgeBaseError) as error:
+        load_knowledge_base(directory)
+    text = str(error.value)
+    assert file_name in text and entry_id in text and message in text, text
+
+
+def test_nearest_area_without_exercises_for_the_stage_is_rejected(tmp_path):
+    def drop_mid_back_after_birth(d):
+        for exercise in d["exercises"]:
+            if "postpartum" in exercise["stages"] and "mid_back" in exercise["areas"]:
+                exercise["areas"].remove("mid_back")
+
+    directory = _copy_with(tmp_path, "exercises.yml", drop_mid_back_after_birth)
+    cautions_path = directory / "cautions.yml"
+    cautions = yaml.safe_load(cautions_path.read_text(encoding="utf-8"))
+    cautions["uncovered"][3]["nearest_areas"] = ["mid_back"]
+    cautions_path.write_text(yaml.safe_dump(cautions, sort_keys=False), encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match="nearest area 'mid_back' has no exercise"):
+        load_knowledge_base(directory)
+
+
+def test_uncovered_pairs_may_rely_on_tips_alone(tmp_path):
+    directory = _copy_with(tmp_path, "cautions.yml", _set_uncovered(3, nearest_areas=[]))
+    kb = load_knowledge_base(directory)
+    areas, tips = kb.nearest_help("neck_shoulders", "postpartum")
+    assert areas == [] and tips

@@ -3,7 +3,7 @@
 import pytest
 
 from backcare.knowledge_base import AREAS, STAGES, load_knowledge_base
-from backcare.recommender import DEFAULT_AREAS, UNKNOWN_STAGE_NOTE, recommend
+from backcare.recommender import DEFAULT_AREAS, recommend
 
 TRIMESTERS = ("trimester_1", "trimester_2", "trimester_3")
 
@@ -30,11 +30,8 @@ def _all_pages(kb, stage, areas, limit=2):
 def test_upper_back_second_trimester(kb):
     result = recommend(kb, "trimester_2", ["upper_back"])
     assert {"shoulder_blade_squeezes", "wall_angels"} & set(_ids(result))
-    assert result.stage == "trimester_2" and result.stage_known and not result.see_provider
-    assert all(
-        "upper back" in rec.reason and "second trimester" in rec.reason
-        for rec in result.recommendations
-    )
+    assert result.stage == "trimester_2" and not result.uncovered
+    assert all(rec.areas == ("upper_back",) for rec in result.recommendations)
 
 
 def test_postpartum_lower_back(kb):
@@ -47,7 +44,8 @@ def test_hip_flexor_stretch_preferred_later_in_pregnancy(kb, stage, areas):
     ranked, _ = _all_pages(kb, stage, areas)
     assert ranked.index("hip_flexor_stretch") < ranked.index("pelvic_tilts")
     first = recommend(kb, stage, areas, limit=1).recommendations[0]
-    assert first.exercise.id == "hip_flexor_stretch" and "singles it out" in first.reason
+    assert first.exercise.id == "hip_flexor_stretch"
+    assert stage in first.exercise.preferred_stages
 
 
 def test_hip_flexor_stretch_not_boosted_in_first_trimester(kb):
@@ -71,11 +69,10 @@ def test_glute_bridge_only_where_data_allows(kb):
         assert ("glute_bridge" in shown) == (stage in allowed)
 
 
-def test_unknown_stage_gives_only_all_stage_exercises_and_a_note(kb):
+def test_unknown_stage_gives_only_all_stage_exercises(kb):
     for stage in (None, "unknown"):
         result = recommend(kb, stage, ["lower_back"], limit=10)
-        assert result.recommendations and result.note == UNKNOWN_STAGE_NOTE
-        assert result.stage is None and not result.stage_known
+        assert result.recommendations and result.stage is None
         for rec in result.recommendations:
             assert set(STAGES) <= set(rec.exercise.stages)
 
@@ -104,13 +101,31 @@ def test_empty_areas_default_to_lower_back(kb):
     assert recommend(kb, "trimester_1", []) == recommend(kb, "trimester_1", DEFAULT_AREAS)
 
 
-def test_uncovered_pair_sends_to_provider(kb):
-    result = recommend(kb, "trimester_2", ["glutes"])
-    assert result.see_provider and not result.recommendations
-    assert result.note == kb.uncovered[("glutes", "trimester_2")]
-    mixed = recommend(kb, "trimester_2", ["glutes", "lower_back"])
-    assert mixed.see_provider and mixed.recommendations
-    assert all("lower back" in rec.reason for rec in mixed.recommendations)
+@pytest.mark.parametrize(
+    ("area", "stage"), [("glutes", "trimester_2"), ("neck_shoulders", "postpartum")]
+)
+def test_uncovered_pair_offers_the_nearest_documented_help(kb, area, stage):
+    result = recommend(kb, stage, [area], limit=10)
+    nearest, tips = kb.nearest_help(area, stage)
+    assert result.uncovered == (area,)
+    assert result.nearest_areas == tuple(nearest) and result.nearest_tips == tuple(tips)
+    assert result.recommendations, "an uncovered pair must still get exercises from the guides"
+    for rec in result.recommendations:
+        assert stage in rec.exercise.stages
+        assert set(rec.areas) <= set(nearest) and set(rec.areas) & set(rec.exercise.areas)
+
+
+@pytest.mark.parametrize("stage", STAGES)
+@pytest.mark.parametrize("area", AREAS)
+def test_every_area_and_stage_gets_exercises_or_tips(kb, area, stage):
+    result = recommend(kb, stage, [area])
+    assert result.recommendations or result.nearest_tips
+
+
+def test_requested_areas_rank_before_nearest_ones(kb):
+    mixed = recommend(kb, "trimester_2", ["glutes", "lower_back"], limit=20)
+    direct = [rec for rec in mixed.recommendations if "lower_back" in rec.areas]
+    assert mixed.recommendations[: len(direct)] == tuple(direct)
 
 
 def test_invalid_input_is_rejected(kb):

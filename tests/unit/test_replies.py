@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import pytest
 
-from backcare.knowledge_base import load_knowledge_base
+from backcare.knowledge_base import AREAS, STAGES, load_knowledge_base
 from backcare.recommender import recommend
 from backcare.replies import (
+    CAUSES_BUTTON,
+    MORE_BUTTON,
+    PHYSIO_REFERRAL,
+    UNKNOWN_STAGE_NOTE,
+    citation,
+    exercise_safety_reply,
     first_sentence,
-    join_words,
+    how_to_button,
     recommendation_reply,
     red_flag_reminder,
+    routine_note,
     tips_reply,
 )
+from backcare.text import join_words
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge_base()
 
 
 @pytest.mark.parametrize(
@@ -28,41 +41,112 @@ def test_first_sentence() -> None:
     assert first_sentence("Only one") == "Only one"
 
 
-def test_recommendation_lists_name_why_dosage_source_and_buttons() -> None:
-    kb = load_knowledge_base()
+def test_recommendation_lists_name_why_dosage_source_and_buttons(kb) -> None:
     result = recommend(kb, "trimester_2", ["upper_back"])
-    reply = recommendation_reply(kb, result, ["upper_back"])
-    assert reply.text.startswith(
-        "Here are some gentle exercises for your upper back in your second"
+    reply = recommendation_reply(kb, result)
+    lines = reply.text.split("\n")
+    assert (
+        lines[0] == "Here are some gentle exercises for your upper back in your second trimester:"
     )
+    for number, item in enumerate(result.recommendations, start=1):
+        exercise = item.exercise
+        dosage = f" How much: {exercise.dosage}." if exercise.dosage else ""
+        assert lines[number] == (
+            f"{number}. {exercise.name}: {first_sentence(exercise.why_for('trimester_2'))}"
+            f"{dosage} ({citation(kb, exercise)})"
+        )
+    assert reply.buttons[-2:] == (MORE_BUTTON, CAUSES_BUTTON)
+    how_tos = reply.buttons[:-2]
+    assert {b.entities["exercise"] for b in how_tos} == {
+        item.exercise.id for item in result.recommendations
+    }
+    with_steps = [kb.exercises[b.entities["exercise"]].has_documented_steps for b in how_tos]
+    assert with_steps == sorted(with_steps, reverse=True), "exercises with steps come first"
+
+
+@pytest.mark.parametrize(
+    ("area", "stage"), [("glutes", "trimester_2"), ("neck_shoulders", "postpartum")]
+)
+def test_uncovered_pair_says_so_then_offers_the_nearest_help(kb, area, stage) -> None:
+    result = recommend(kb, stage, [area])
+    reply = recommendation_reply(kb, result)
+    lines = reply.text.split("\n")
+    assert lines[0] == kb.uncovered[(area, stage)]
+    assert lines[1].startswith("The nearest help they give is for your ")
     for item in result.recommendations:
-        assert item.exercise.name in reply.text
-        assert kb.citation(item.exercise) in reply.text
-    assert [b.title for b in reply.buttons][-2:] == ["More exercises", "Why does this hurt?"]
+        assert item.exercise.name in reply.text and stage in item.exercise.stages
+    for tip in result.nearest_tips:
+        assert f"- {tip.text} ({citation(kb, tip)})" in lines
+    assert PHYSIO_REFERRAL in lines
 
 
-def test_uncovered_area_and_stage_refers_to_a_provider_without_exercises() -> None:
-    kb = load_knowledge_base()
-    area, stage = next(iter(kb.uncovered))
-    reply = recommendation_reply(kb, recommend(kb, stage, [area]), [area])
-    assert "healthcare provider or a physical therapist" in reply.text
-    assert not any(exercise.name in reply.text for exercise in kb.exercises.values())
+@pytest.mark.parametrize("stage", STAGES)
+@pytest.mark.parametrize("area", AREAS)
+def test_no_area_and_stage_is_a_dead_end(kb, area, stage) -> None:
+    reply = recommendation_reply(kb, recommend(kb, stage, [area]))
+    assert any(exercise.name in reply.text for exercise in kb.exercises.values()) or (
+        "What the guides suggest in general:" in reply.text
+    )
 
 
-def test_exhausted_paging_says_so() -> None:
-    kb = load_knowledge_base()
+def test_pregnancy_cautions_and_rationale_are_not_shown_after_birth(kb) -> None:
+    for stage in STAGES:
+        for area in AREAS:
+            text = recommendation_reply(kb, recommend(kb, stage, [area], limit=10)).text
+            if stage == "postpartum":
+                assert "while pregnant" not in text and "trimester" not in text.split(":")[0]
+
+
+def test_unknown_stage_says_why_only_some_exercises(kb) -> None:
+    reply = recommendation_reply(kb, recommend(kb, None, ["lower_back"]))
+    assert reply.text.split("\n")[1] == UNKNOWN_STAGE_NOTE
+
+
+def test_exhausted_paging_says_so(kb) -> None:
     everything = list(kb.exercises)
     result = recommend(kb, "postpartum", ["lower_back"], exclude=everything)
-    reply = recommendation_reply(kb, result, ["lower_back"], follow_up=True)
+    reply = recommendation_reply(kb, result, follow_up=True)
     assert reply.text.startswith("That's all the exercises")
 
 
 def test_reminder_only_after_a_red_flag() -> None:
     assert red_flag_reminder(None) is None
-    assert "fever" in (red_flag_reminder("a fever") or "")
+    assert red_flag_reminder("a fever") == (
+        "First, a reminder: earlier you mentioned a fever. Please get that checked by your "
+        "healthcare provider before trying any of these."
+    )
 
 
-def test_unknown_topic_offers_the_menu_instead_of_failing() -> None:
-    reply = tips_reply(load_knowledge_base(), "knitting")
+def test_routine_note_opens_the_advice_with_its_source(kb) -> None:
+    assert routine_note(kb, None) is None
+    note = routine_note(kb, "pain that has lasted for weeks") or ""
+    reply = recommendation_reply(
+        kb,
+        recommend(kb, "trimester_2", ["lower_back"]),
+        routine_signs="pain that has lasted for weeks",
+    )
+    assert reply.text.startswith(note)
+    assert note.startswith("You mentioned pain that has lasted for weeks. That isn't an emergency")
+    assert "Source" in note
+
+
+def test_named_exercise_safety_answers_from_the_knowledge(kb) -> None:
+    bridge = kb.exercises["glute_bridge"]
+    during = exercise_safety_reply(kb, "trimester_2", bridge)
+    after = exercise_safety_reply(kb, "postpartum", bridge)
+    assert "They don't suggest it for the second trimester" in during.text
+    assert "That includes after birth." in after.text
+    assert citation(kb, bridge) in after.text
+    assert how_to_button(bridge) in after.buttons
+
+
+def test_general_safety_answer_keeps_to_the_stage(kb) -> None:
+    after = exercise_safety_reply(kb, "postpartum").text
+    for caution in kb.general_cautions:
+        assert (caution.text in after) == caution.applies_to("postpartum")
+
+
+def test_unknown_topic_offers_the_menu_instead_of_failing(kb) -> None:
+    reply = tips_reply(kb, "knitting")
     assert reply.text.startswith("The guides I use don't cover that")
-    assert reply.buttons
+    assert [b.entities["self_care_topic"] for b in reply.buttons][:2] == ["sleep", "posture"]
