@@ -8,7 +8,7 @@ export RASA_TELEMETRY_ENABLED := false
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-test train run shell test lint unit validate safety-eval nlu-eval \
-	bench lookup clean
+	bench lookup warning-signs field-eval clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -31,8 +31,9 @@ shell: install  ## chat in the terminal (rasa shell), with the action server in 
 test:  ## install, then lint, unit tests, data validation, training, test stories, e2e, evals
 	@scripts/test.sh
 
-lint: install-test  ## ruff
+lint: install-test  ## ruff check and ruff format --check
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 
 unit: install-test  ## unit and action tests (no model, no servers)
 	$(PY) -m pytest tests/unit tests/actions -q
@@ -46,11 +47,17 @@ safety-eval: install  ## red-flag screen: recall, false alarms and cost on the l
 nlu-eval: install  ## train on data/nlu, test on the held-out split tests/nlu/heldout.yml
 	@$(PY) bench/nlu_eval.py
 
+field-eval: install  ## field messages: escalation recall, false alarms, understanding, fallbacks
+	@$(PY) -m bench.field_eval --halves tuning,heldout --gate heldout
+
 bench: install  ## response-time benchmark against live servers
 	@$(PY) bench/response_times.py
 
 lookup: install  ## regenerate data/nlu/lookups/exercise.yml from the knowledge base
 	$(PY) -m backcare.nlu_lookup
+
+warning-signs: install  ## regenerate the warning-sign answer in domain.yml from the sign data
+	$(PY) -m backcare.warning_signs
 
 clean:  ## remove models, results and logs (keeps .venv and the tracker database)
 	rm -rf models results var/logs var/test-results .pytest_cache .ruff_cache

@@ -10,8 +10,11 @@ For each half it prints:
 - false alarms: ordinary messages that were escalated, or that got the warning-sign list
   without asking for it;
 - understood: ordinary messages that name a stage or an area and ask for help with their back,
-  whose first answer uses the stated stage and areas: it recommends for them, or asks only for
-  what is missing, or answers the question asked (how-to, causes, tips, exercise safety);
+  whose first answer uses the stated stage and areas: the slots hold them and the assistant
+  recommends or answers a question (how-to, causes, tips, exercise safety), or asks only for
+  what is missing;
+- answered as asked (reported, not gated): of those, the ones whose answer is the one their
+  labelled intent calls for;
 - fallback: ordinary messages naming a stage or an area that got "Sorry, I didn't quite get that";
 - the misses.
 
@@ -55,7 +58,6 @@ ESCALATIONS = {
 }
 WARNING_LIST_ACTION = "utter_warning_signs"
 FALLBACK_ACTIONS = {"utter_default", "action_default_fallback"}
-ASK_ACTIONS = {"utter_ask_stage": "stage", "utter_ask_body_areas": "areas"}
 RECOMMEND_ACTION = "action_recommend_exercises"
 PAIN_INTENTS = {"describe_pain", "request_exercises", "inform_stage", "inform_body_area"}
 QUESTION_ACTIONS = {
@@ -64,6 +66,7 @@ QUESTION_ACTIONS = {
     "ask_self_care": "action_self_care_tips",
     "ask_exercise_safety": "action_exercise_safety",
 }
+ANSWER_ACTIONS = {RECOMMEND_ACTION, *QUESTION_ACTIONS.values()}
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class Outcome:
     intent: str | None
     stage: str | None
     areas: list[str]
+    requested_slot: str | None = None
     texts: list[str] = field(default_factory=list)
 
     @property
@@ -138,23 +142,31 @@ def outcome_from_tracker(tracker: dict) -> Outcome:
         intent=(parse.get("intent") or {}).get("name"),
         stage=slots.get("stage"),
         areas=list(slots.get("body_areas") or []),
+        requested_slot=slots.get("requested_slot"),
         texts=[event.get("text") or "" for event in events if event.get("event") == "bot"],
     )
 
 
 def understood(message: FieldMessage, outcome: Outcome) -> bool:
-    """The first answer used the stated stage and areas (see the module docstring)."""
+    """The first answer used the stated stage and areas: the slots hold them, and the
+    assistant answered (recommended, or answered a question) or asked only for what is missing."""
     if message.names_stage and outcome.stage != message.stage:
         return False
     if not set(message.areas) <= set(outcome.areas):
         return False
+    if ANSWER_ACTIONS & set(outcome.actions):
+        return True
+    if message.names_stage and message.areas:
+        return False
+    return outcome.requested_slot == ("body_areas" if message.names_stage else "stage")
+
+
+def answered_as_asked(message: FieldMessage, outcome: Outcome) -> bool:
+    """The answer is the one the labelled intent calls for (a question's own answer, or
+    exercises for a pain message); reported, not gated."""
     if message.intent in QUESTION_ACTIONS:
         return QUESTION_ACTIONS[message.intent] in outcome.actions
-    if message.names_stage and message.areas:
-        return RECOMMEND_ACTION in outcome.actions
-    missing = "areas" if message.names_stage else "stage"
-    asked = {ASK_ACTIONS[a] for a in outcome.actions if a in ASK_ACTIONS}
-    return asked == {missing} or RECOMMEND_ACTION in outcome.actions
+    return RECOMMEND_ACTION in outcome.actions or outcome.requested_slot is not None
 
 
 def counts_for_understanding(message: FieldMessage) -> bool:
@@ -176,6 +188,7 @@ class Score:
     false_alarms: list[str] = field(default_factory=list)
     ordinary: int = 0
     understood: list[int] = field(default_factory=lambda: [0, 0])
+    as_asked: list[int] = field(default_factory=lambda: [0, 0])
     fallbacks: list[str] = field(default_factory=list)
     naming: int = 0
     misses: list[str] = field(default_factory=list)
@@ -224,6 +237,8 @@ def score(name: str, results: Iterable[tuple[FieldMessage, Outcome]]) -> Score:
                 result.fallbacks.append(message.id)
                 result.misses.append(f"fallbk {said}")
         if counts_for_understanding(message):
+            result.as_asked[1] += 1
+            result.as_asked[0] += not alarm and answered_as_asked(message, outcome)
             result.understood[1] += 1
             if not alarm and not outcome.fell_back and understood(message, outcome):
                 result.understood[0] += 1
@@ -235,7 +250,7 @@ def score(name: str, results: Iterable[tuple[FieldMessage, Outcome]]) -> Score:
 def describe(outcome: Outcome) -> str:
     return (
         f"intent={outcome.intent} escalation={outcome.escalation} stage={outcome.stage} "
-        f"areas={outcome.areas} actions={outcome.actions}"
+        f"areas={outcome.areas} requested={outcome.requested_slot} actions={outcome.actions}"
     )
 
 
@@ -255,6 +270,10 @@ def report(result: Score, show_misses: bool) -> list[str]:
     lines.append(
         f"understood       : {result.understood[0]}/{result.understood[1]} = "
         f"{pct(*result.understood)}"
+    )
+    lines.append(
+        f"answered as asked: {result.as_asked[0]}/{result.as_asked[1]} = "
+        f"{pct(*result.as_asked)} (reported, not gated)"
     )
     lines.append(
         f"fallback (names a stage or area): {len(result.fallbacks)}/{result.naming} = "
@@ -283,6 +302,20 @@ def failed_gates(result: Score) -> list[str]:
     return failures
 
 
+def screen_half(messages: list[FieldMessage]) -> list[tuple[FieldMessage, Outcome]]:
+    """Only the red-flag screen, in process (no model, no servers): a quick loop for tuning."""
+    from backcare.red_flags import default_detector
+
+    detector = default_detector()
+    results = []
+    for message in messages:
+        screening = detector.screen(message.text)
+        actions = [WARNING_LIST_ACTION] if screening.asks_about_warning_signs else []
+        escalation = screening.urgency.value if screening.urgency else None
+        results.append((message, Outcome(escalation, actions, None, None, [])))
+    return results
+
+
 def run_half(
     stack: AssistantStack, messages: list[FieldMessage]
 ) -> list[tuple[FieldMessage, Outcome]]:
@@ -305,6 +338,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path, help="also write the metrics here")
     parser.add_argument("--no-misses", action="store_true", help="print scores only")
+    parser.add_argument(
+        "--screen-only",
+        action="store_true",
+        help="score only the red-flag screen, in process (recall and false alarms)",
+    )
     args = parser.parse_args(argv)
     halves = [name.strip() for name in args.halves.split(",") if name.strip()]
     unknown = set(halves) - set(HALVES)
@@ -312,6 +350,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown half: {', '.join(sorted(unknown))}")
 
     started = time.monotonic()
+    if args.screen_only:
+        scores = [score(name, screen_half(load_half(name))) for name in halves]
+        for result in scores:
+            print("\n".join(report(result, show_misses=not args.no_misses)[:4]))
+            if not args.no_misses:
+                safety = [m for m in result.misses if m.startswith(("missed", "level", "alarm"))]
+                print("\n".join(safety))
+        return 0
     with tempfile.TemporaryDirectory(prefix="field-eval-") as scratch:
         stack = AssistantStack(
             model_path=train_if_needed(),

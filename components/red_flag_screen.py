@@ -17,10 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
@@ -38,10 +35,10 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from backcare.red_flags import RedFlagDetector, Screening, Urgency, default_detector
-from backcare.replies import join_words
+from backcare.text import join_words
+from components.base import MessageComponent
 
 RED_FLAG_INTENTS = {
     Urgency.EMERGENCY: "red_flag_emergency",
@@ -49,55 +46,38 @@ RED_FLAG_INTENTS = {
 }
 ASK_WARNING_SIGNS_INTENT = "ask_warning_signs"
 RED_FLAG_SIGN_ENTITY = "red_flag_sign"
+ROUTINE_SIGN_ENTITY = "routine_sign"
+SCREEN_ENTITIES = {RED_FLAG_SIGN_ENTITY, ROUTINE_SIGN_ENTITY}
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
-class RedFlagScreen(GraphComponent, IntentClassifier):
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class RedFlagScreen(MessageComponent, IntentClassifier):
     """Deterministic red-flag screen that overrides DIET's intent."""
 
     def __init__(self, config: dict[str, Any], detector: RedFlagDetector | None = None) -> None:
         """Store the config; the detector defaults to the shared `default_detector()`."""
-        self.component_config = config
+        super().__init__(config)
         self._detector = detector or default_detector()
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> RedFlagScreen:
-        """Create the component (see GraphComponent)."""
-        return cls(config)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Leave training data unchanged (the component is not trainable)."""
-        return training_data
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        """Screen each message and set its intent and red-flag entities in place."""
-        for message in messages:
-            self._process_message(message)
-        return messages
-
-    def _process_message(self, message: Message) -> None:
+    def process_message(self, message: Message) -> None:
+        """Screen the message and set its intent and red-flag entities in place."""
         screening = self._screen(message)
         entities = [
             entity
             for entity in message.get(ENTITIES) or []
-            if entity.get(ENTITY_ATTRIBUTE_TYPE) != RED_FLAG_SIGN_ENTITY
+            if entity.get(ENTITY_ATTRIBUTE_TYPE) not in SCREEN_ENTITIES
         ]
         if screening.urgency is not None:
             _decide_intent(message, RED_FLAG_INTENTS[screening.urgency])
             entities.append(self._sign_entity(screening))
             entities.sort(key=lambda entity: entity.get(ENTITY_ATTRIBUTE_START, 0))
-        elif screening.asks_about_warning_signs:
-            _decide_intent(message, ASK_WARNING_SIGNS_INTENT)
         else:
-            _drop_red_flag_guess(message)
+            if screening.routine_signs:
+                entities.append(self._routine_entity(screening))
+            if screening.asks_about_warning_signs:
+                _decide_intent(message, ASK_WARNING_SIGNS_INTENT)
+            else:
+                _drop_red_flag_guess(message)
         message.set(ENTITIES, entities, add_to_output=True)
 
     def _screen(self, message: Message) -> Screening:
@@ -113,6 +93,14 @@ class RedFlagScreen(GraphComponent, IntentClassifier):
             ENTITY_ATTRIBUTE_VALUE: join_words(labels),
             ENTITY_ATTRIBUTE_START: min(start for start, _ in screening.sign_spans),
             ENTITY_ATTRIBUTE_END: max(end for _, end in screening.sign_spans),
+            EXTRACTOR: self.__class__.__name__,
+        }
+
+    def _routine_entity(self, screening: Screening) -> dict[str, Any]:
+        labels = list(dict.fromkeys(sign.label for sign in screening.routine_signs))
+        return {
+            ENTITY_ATTRIBUTE_TYPE: ROUTINE_SIGN_ENTITY,
+            ENTITY_ATTRIBUTE_VALUE: join_words(labels),
             EXTRACTOR: self.__class__.__name__,
         }
 
@@ -134,8 +122,12 @@ def _drop_red_flag_guess(message: Message) -> None:
     message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
     predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     if predicted in RED_FLAG_INTENTS.values():
-        best = ranking[0] if ranking else {
-            INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
-            PREDICTED_CONFIDENCE_KEY: 0.0,
-        }
+        best = (
+            ranking[0]
+            if ranking
+            else {
+                INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
+                PREDICTED_CONFIDENCE_KEY: 0.0,
+            }
+        )
         message.set(INTENT, dict(best), add_to_output=True)

@@ -1,10 +1,11 @@
 """Rasa component that turns raw ``stage`` entity text into canonical stage ids.
 
 Place it after DIETClassifier and EntitySynonymMapper. For every ``stage`` entity
-it parses the entity text (falling back to its value) with
-:func:`backcare.stage.parse_stage`, rewrites ``value`` to ``trimester_1`` ..
-``postpartum`` and adds a ``stage_weeks`` entity when a number of weeks is known.
-Stage entities that cannot be parsed are dropped. When no ``stage`` entity was
+it parses the whole message with :func:`backcare.stage.parse_stage` (the context decides:
+"LO is 4 months" is after birth although "4 months" alone reads as pregnant), falling back
+to the entity text and value, rewrites ``value`` to ``trimester_1`` .. ``postpartum`` and
+adds a ``stage_weeks`` entity when a number of weeks is known. Stage entities that cannot be
+parsed are dropped. When no ``stage`` entity was
 found, the whole message is scanned and a stage is added only when the message
 has pregnancy or birth context words.
 """
@@ -14,10 +15,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -29,9 +27,9 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from backcare.stage import StageInfo, find_stage_mention, has_stage_context, parse_stage
+from components.base import MessageComponent
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +39,7 @@ SCAN_TEXT_KEY = "scan_text_when_missing"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class StageNormalizer(GraphComponent, EntityExtractorMixin):
+class StageNormalizer(MessageComponent, EntityExtractorMixin):
     """Normalises ``stage`` entities to stage ids and adds ``stage_weeks``."""
 
     @staticmethod
@@ -49,32 +47,7 @@ class StageNormalizer(GraphComponent, EntityExtractorMixin):
         """Default config: also scan the whole text when DIET found no stage."""
         return {SCAN_TEXT_KEY: True}
 
-    def __init__(self, config: dict[str, Any]) -> None:
-        """Store the component config."""
-        self.component_config = config
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> StageNormalizer:
-        """Create the component (see GraphComponent)."""
-        return cls({**cls.get_default_config(), **config})
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Leave training data unchanged (the component is not trainable)."""
-        return training_data
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        """Normalise the stage entities of each message in place."""
-        for message in messages:
-            self._process_message(message)
-        return messages
-
-    def _process_message(self, message: Message) -> None:
+    def process_message(self, message: Message) -> None:
         text: str = message.get(TEXT) or ""
         entities: list[dict[str, Any]] = list(message.get(ENTITIES, []) or [])
         result: list[dict[str, Any]] = []
@@ -105,7 +78,7 @@ class StageNormalizer(GraphComponent, EntityExtractorMixin):
     def _parse_entity(entity: dict[str, Any], text: str) -> StageInfo | None:
         start = entity.get(ENTITY_ATTRIBUTE_START)
         end = entity.get(ENTITY_ATTRIBUTE_END)
-        candidates: list[str] = []
+        candidates: list[str] = [text]
         if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
             candidates.append(text[start:end])
         value = entity.get(ENTITY_ATTRIBUTE_VALUE)

@@ -31,7 +31,9 @@ rm -rf "$results" && mkdir -p "$results"
 stage "install" scripts/install.sh --test
 stage "browser" scripts/install_browser.sh
 stage "lint (ruff)" $py -m ruff check .
+stage "format (ruff)" $py -m ruff format --check .
 stage "generated NLU lookup is current" $py -m backcare.nlu_lookup --check
+stage "generated warning-sign answer is current" $py -m backcare.warning_signs --check
 stage "unit and action tests" $py -m pytest tests/unit tests/actions -q --junitxml=$results/unit.xml
 stage "safety eval" $py bench/safety_eval.py
 stage "rasa data validate" $py -m rasa data validate --domain domain.yml --data data \
@@ -40,6 +42,8 @@ stage "train" train
 stage "test stories" test_stories
 stage "end-to-end tests" $py -m pytest tests/e2e -q --junitxml=$results/e2e.xml
 stage "nlu eval (held-out split)" $py bench/nlu_eval.py
+stage "field eval (held-out half gates)" $py -m bench.field_eval --halves tuning,heldout \
+  --gate heldout --no-misses --json $results/field_eval.json
 
 echo "[timing] make test total: $(( $(date +%s) - started_all )) s"
 $py - "$results" <<'PY'

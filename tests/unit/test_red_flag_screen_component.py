@@ -58,8 +58,13 @@ def test_emergency_overrides_diet(screen: RedFlagScreen) -> None:
 
 
 def test_see_soon_keeps_other_entities(screen: RedFlagScreen) -> None:
-    area = {"entity": "body_area", "value": "lower_back", "start": 3, "end": 13,
-            "extractor": "DIETClassifier"}
+    area = {
+        "entity": "body_area",
+        "value": "lower_back",
+        "start": 3,
+        "end": 13,
+        "extractor": "DIETClassifier",
+    }
     message = _diet_message(
         "my lower back hurts and I have a fever and a headache", [("describe_pain", 0.9)], [area]
     )
@@ -94,7 +99,8 @@ def test_passthrough_without_signs(screen: RedFlagScreen) -> None:
     screen.process([message])
     assert message.get("intent") == {"name": "request_exercises", "confidence": 0.8}
     assert [i["name"] for i in message.get("intent_ranking")] == [
-        "request_exercises", "describe_pain"
+        "request_exercises",
+        "describe_pain",
     ]
 
 
@@ -115,8 +121,13 @@ def test_diet_red_flag_guess_without_alternative(screen: RedFlagScreen) -> None:
 
 
 def test_stale_red_flag_entities_are_removed(screen: RedFlagScreen) -> None:
-    stale = {"entity": "red_flag_sign", "value": "bleeding", "start": 0, "end": 5,
-             "extractor": "DIETClassifier"}
+    stale = {
+        "entity": "red_flag_sign",
+        "value": "bleeding",
+        "start": 0,
+        "end": 5,
+        "extractor": "DIETClassifier",
+    }
     message = _diet_message("hello there", [("greet", 0.99)], [stale])
     screen.process([message])
     assert message.get("entities") == []
@@ -143,3 +154,14 @@ def test_fallback_classifier_keeps_the_red_flag(screen: RedFlagScreen) -> None:
 def test_training_data_is_unchanged(screen: RedFlagScreen) -> None:
     data = TrainingData([Message(data={"text": "I'm bleeding", "intent": "red_flag_emergency"})])
     assert screen.process_training_data(data) is data
+
+
+def test_routine_sign_is_an_entity_not_an_escalation(screen: RedFlagScreen) -> None:
+    message = _diet_message(
+        "my lower back has ached for 6 weeks now, 23 wks", [("describe_pain", 0.9)]
+    )
+    screen.process([message])
+    assert message.get("intent") == {"name": "describe_pain", "confidence": 0.9}
+    assert not _sign_entities(message)
+    routine = [e for e in message.get("entities") if e["entity"] == "routine_sign"]
+    assert [e["value"] for e in routine] == ["pain that has lasted for weeks or keeps coming back"]

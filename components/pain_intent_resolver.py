@@ -1,0 +1,63 @@
+"""Rasa component that keeps a message naming a stage or a body area out of the fallback.
+
+Place it after FallbackClassifier and before RedFlagScreen. A message that names where it
+hurts or how far along the person is (a `body_area` or `stage` entity, found by DIET or by the
+deterministic extractors) is about their back, whatever DIET's confidence: when the intent is
+the fallback, or one that would ignore those facts (a greeting, "yes", "no", "not sure", out
+of scope), it becomes `describe_pain`, so the exercise form uses the facts and asks only for
+what is missing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_TYPE,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from components.base import MessageComponent
+
+FACT_ENTITIES = {"body_area", "stage"}
+PAIN_INTENT = "describe_pain"
+OVERRIDDEN_INTENTS = {
+    DEFAULT_NLU_FALLBACK_INTENT_NAME,
+    "out_of_scope",
+    "greet",
+    "affirm",
+    "deny",
+    "thanks",
+    "dont_know",
+}
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class PainIntentResolver(MessageComponent, IntentClassifier):
+    """Turns a fallback (or a fact-blind intent) into `describe_pain` when facts are named."""
+
+    def process_message(self, message: Message) -> None:
+        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        if intent not in OVERRIDDEN_INTENTS:
+            return
+        if not any(
+            entity.get(ENTITY_ATTRIBUTE_TYPE) in FACT_ENTITIES
+            for entity in message.get(ENTITIES) or []
+        ):
+            return
+        decided: dict[str, Any] = {INTENT_NAME_KEY: PAIN_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+        message.set(INTENT, decided, add_to_output=True)
+        ranking = [
+            ranked
+            for ranked in message.get(INTENT_RANKING_KEY) or []
+            if ranked.get(INTENT_NAME_KEY) != PAIN_INTENT
+        ]
+        message.set(INTENT_RANKING_KEY, [dict(decided), *ranking], add_to_output=True)

@@ -1,0 +1,88 @@
+"""The components that make stage and area facts win: BodyAreaExtractor, PainIntentResolver."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+
+from components.body_area_extractor import BodyAreaExtractor
+from components.pain_intent_resolver import PainIntentResolver
+
+
+def _create(cls: Any, tmp_path: Any) -> Any:
+    return cls.create(
+        cls.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource(cls.__name__),
+        ExecutionContext(graph_schema=None),  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture()
+def extractor(tmp_path: Any) -> BodyAreaExtractor:
+    return _create(BodyAreaExtractor, tmp_path)
+
+
+@pytest.fixture()
+def resolver(tmp_path: Any) -> PainIntentResolver:
+    return _create(PainIntentResolver, tmp_path)
+
+
+def _areas(message: Message) -> list[str]:
+    return [e["value"] for e in message.get("entities") if e["entity"] == "body_area"]
+
+
+def test_lexicon_areas_replace_diets(extractor: BodyAreaExtractor) -> None:
+    diet = {"entity": "body_area", "value": "lower_back", "start": 30, "end": 35}
+    message = Message(data={"text": "sorry, I meant my upper back, not lower", "entities": [diet]})
+    extractor.process([message])
+    assert _areas(message) == ["upper_back"]
+    (entity,) = message.get("entities")
+    assert entity["extractor"] == "BodyAreaExtractor" and entity["start"] == 18
+
+
+def test_diet_areas_stay_when_the_lexicon_finds_none(extractor: BodyAreaExtractor) -> None:
+    diet = {"entity": "body_area", "value": "neck_shoulders", "start": 0, "end": 6}
+    stray = {"entity": "body_area", "value": "topper", "start": 10, "end": 16}
+    other = {"entity": "stage", "value": "trimester_2", "start": 20, "end": 28}
+    message = Message(
+        data={"text": "scruff and topper at 20 weeks", "entities": [diet, stray, other]}
+    )
+    extractor.process([message])
+    assert message.get("entities") == [diet, other]
+
+
+@pytest.mark.parametrize("intent", ["nlu_fallback", "out_of_scope", "greet", "affirm"])
+def test_facts_turn_a_fallback_into_describe_pain(
+    resolver: PainIntentResolver, intent: str
+) -> None:
+    message = Message(
+        data={
+            "text": "31w my bum",
+            "intent": {"name": intent, "confidence": 0.3},
+            "intent_ranking": [{"name": intent, "confidence": 0.3}],
+            "entities": [{"entity": "body_area", "value": "glutes"}],
+        }
+    )
+    resolver.process([message])
+    assert message.get("intent") == {"name": "describe_pain", "confidence": 1.0}
+    assert message.get("intent_ranking")[0]["name"] == "describe_pain"
+
+
+def test_questions_and_messages_without_facts_are_left_alone(resolver: PainIntentResolver) -> None:
+    asked = Message(
+        data={
+            "text": "how do I do clams at 20 weeks",
+            "intent": {"name": "ask_how_to", "confidence": 0.9},
+            "entities": [{"entity": "stage", "value": "trimester_2"}],
+        }
+    )
+    unclear = Message(data={"text": "asdf", "intent": {"name": "nlu_fallback", "confidence": 0.4}})
+    resolver.process([asked, unclear])
+    assert asked.get("intent")["name"] == "ask_how_to"
+    assert unclear.get("intent")["name"] == "nlu_fallback"
