@@ -65,6 +65,13 @@ class MessageFacts:
     pain_with_bleeding: bool
     irregular_tightenings: bool
 
+    @property
+    def bleeding_amount_matters(self) -> bool:
+        """After birth, early in pregnancy or at an unknown stage, how heavy a bleed is decides
+        its level; the message says neither light nor heavy."""
+        unclear_stage = self.stage in (None, POSTPARTUM, TRIMESTER_1)
+        return unclear_stage and not (self.light_bleeding or self.heavy_bleeding)
+
     @classmethod
     def of(cls, text: str) -> MessageFacts:
         lowered = text.lower()

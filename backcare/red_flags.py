@@ -28,7 +28,7 @@ from spacy.lookups import load_lookups
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
-from backcare.red_flag_calibration import MessageFacts, calibrate
+from backcare.red_flag_calibration import BLEEDING, MessageFacts, calibrate
 from backcare.text import edit_distance
 from backcare.urgency import Urgency
 
@@ -63,6 +63,8 @@ SCOPE_BREAK_LEMMAS = frozenset(
 )
 # "and"/"so"... start a new clause when a subject follows ("no fever and I feel dizzy").
 CLAUSE_JOINERS = frozenset({"and", "so", "because", "then", "now", "plus", "also", "cause", "as"})
+# Signs that are events ("I fainted", "I fell"): asking "is this happening now?" makes no sense.
+EVENT_SIGNS = frozenset({"fainting", "pain_after_fall", "coughing_blood"})
 QUOTES = frozenset({"'", '"', "‘", "’", "“", "”", "`"})
 SENTENCE_END = frozenset({".", "!", "?", "...", "…", "\n"})
 # A gap inside a pattern never crosses a negation or a "but" ("swollen but not red"); it may
@@ -210,6 +212,7 @@ RECENT_TIME = re.compile(
     r"\b(?:today|tonight|this (?:morning|afternoon|evening)|last night|yesterday|right now|now"
     r"|just now|an? (?:hour|few hours) ago|again|since this|still|currently|keeps?)\b"
 )
+PAST_REPORT = re.compile(r"\b(?:had|was|were|did|got|noticed|bled|felt)\b")
 # A symptom the person's midwife or doctor has checked and explained.
 EXPLAINED = re.compile(
     r"\b(?:midwife|midwives|mw|ob|obgyn|doctor|dr|gp|consultant|physio|nurse|triage|hospital|they)"
@@ -271,7 +274,9 @@ class Screening:
 
     `signs` are the reported signs that escalate, most urgent first; `sign_spans` holds the
     character span (start, end) in the screened text of the first report of each sign.
-    `routine_signs` are reported signs of the routine level (no escalation).
+    `routine_signs` are reported signs of the routine level (no escalation). `check` names
+    the one question that would refine an escalation: "happening_now" when a sign may be over,
+    "bleeding_amount" when the level of a bleed depends on how heavy it is.
     """
 
     urgency: Urgency | None
@@ -279,6 +284,7 @@ class Screening:
     asks_about_warning_signs: bool
     sign_spans: tuple[tuple[int, int], ...] = ()
     routine_signs: tuple[RedFlagSign, ...] = ()
+    check: str | None = None
 
     @property
     def escalate(self) -> bool:
@@ -403,6 +409,7 @@ class RedFlagDetector:
                 excluded.setdefault(self._nlp.vocab.strings[key], []).append((start, end))
 
         reported: dict[str, tuple[int, int]] = {}
+        time_unclear: set[str] = set()
         mentioned = False
         for match in matches:
             if match.sign_id in reported or _overlaps(match, excluded.get(match.sign_id, [])):
@@ -420,12 +427,12 @@ class RedFlagDetector:
                 mentioned = True
                 continue
             reported[match.sign_id] = (match.start, match.end)
+            if match.sign_id not in EVENT_SIGNS and context.maybe_over(match.start, match.end):
+                time_unclear.add(match.sign_id)
 
         asks = mentioned or bool(self._question_matcher(work))
-        levels = calibrate(
-            {sign_id: self.signs[sign_id].urgency for sign_id in reported},
-            MessageFacts.of(doc.text),
-        )
+        facts = MessageFacts.of(doc.text)
+        levels = calibrate({sign_id: self.signs[sign_id].urgency for sign_id in reported}, facts)
         ordered = sorted(
             ((sign_id, span) for sign_id, span in reported.items() if sign_id in levels),
             key=lambda item: (-levels[item[0]].rank, item[1][0]),
@@ -446,7 +453,13 @@ class RedFlagDetector:
             if not levels[sign_id].escalates
         )
         urgency = signs[0].urgency if signs else None
-        return Screening(urgency, signs, asks, spans, routine)
+        check = None
+        if urgency is not None:
+            if any(sign.id in time_unclear for sign in signs):
+                check = "happening_now"
+            elif levels.get(BLEEDING) is Urgency.EMERGENCY and facts.bleeding_amount_matters:
+                check = "bleeding_amount"
+        return Screening(urgency, signs, asks, spans, routine, check)
 
     def _at_level(self, sign_id: str, urgency: Urgency) -> RedFlagSign:
         sign = self.signs[sign_id]
@@ -621,6 +634,14 @@ class _Context:
         # "No I'm bleeding": an answer, not a negation of what follows.
         at_sentence_start = self.sentence_start[i] == i
         return at_sentence_start and self._lower[i] == "no" and following in FIRST_PERSON
+
+    def maybe_over(self, start: int, end: int) -> bool:
+        """Told in the past tense with no word saying it is still going on ("I had some
+        bleeding at 8 weeks"): the screen escalates and asks whether it is happening now."""
+        clause = " ".join(self._lower[self.clause_start[start] : end])
+        before, after = self._sentence(start)
+        sentence = f"{before} {re.split(r' [.!?] ', after)[0]}"
+        return bool(PAST_REPORT.search(clause)) and not RECENT_TIME.search(sentence)
 
     def about_someone_else(self, start: int, end: int) -> bool:
         """The nearest person word before the match in its clause is not the speaker (nor,

@@ -228,10 +228,29 @@ def how_to_lines(kb: KnowledgeBase, exercise: Exercise) -> list[str]:
     return lines
 
 
+def stage_fit_lines(exercise: Exercise, stage: str | None) -> list[str]:
+    """Which stages the guides suggest the exercise for, and whether that includes the
+    person's stage."""
+    supported = join_words([STAGE_NAMES[s] for s in STAGES if s in exercise.stages])
+    lines = [f"The guides I use suggest {exercise.name} for {supported}."]
+    if stage in STAGES:
+        lines.append(
+            f"That includes {STAGE_NAMES[stage]}."
+            if stage in exercise.stages
+            else f"They don't suggest it for {STAGE_NAMES[stage]}, so please ask your healthcare "
+            "provider or a physical therapist before trying it."
+        )
+    return lines
+
+
 def how_to_reply(kb: KnowledgeBase, exercise: Exercise, stage: str | None = None) -> Reply:
     """Steps and dosage where a guide gives them (else what the guides say and who can teach
-    it), the cautions that apply at the person's stage, and the source."""
-    lines = [f"{exercise.name}: {exercise.why_for(stage)}", *how_to_lines(kb, exercise)]
+    it), a warning when the guides don't suggest it at the person's stage, the cautions that
+    apply at that stage, and the source."""
+    lines = [f"{exercise.name}: {exercise.why_for(stage)}"]
+    if stage in STAGES and stage not in exercise.stages:
+        lines += stage_fit_lines(exercise, stage)
+    lines += how_to_lines(kb, exercise)
     cautions = kb.cautions_for(exercise, stage if stage in STAGES else None)
     if cautions:
         lines.append("Take care: " + " ".join(caution.text for caution in cautions))
@@ -333,16 +352,7 @@ def exercise_safety_reply(
         ]
         lines += [f"- {tip.text} ({citation(kb, tip)})" for tip in kb.tips_for("exercise_routine")]
         return Reply("\n".join(lines), (EXERCISES_BUTTON,))
-    supported = join_words([STAGE_NAMES[s] for s in STAGES if s in exercise.stages])
-    lines = [f"The guides I use suggest {exercise.name} for {supported}."]
-    if stage is not None:
-        suits = stage in exercise.stages
-        lines.append(
-            f"That includes {STAGE_NAMES[stage]}."
-            if suits
-            else f"They don't suggest it for {STAGE_NAMES[stage]}, so please ask your healthcare "
-            "provider or a physical therapist before trying it."
-        )
+    lines = stage_fit_lines(exercise, stage)
     lines.append(f"Why it helps: {first_sentence(exercise.why_for(stage))}")
     cautions = kb.cautions_for(exercise, stage)
     if cautions:

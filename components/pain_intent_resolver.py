@@ -37,6 +37,8 @@ OVERRIDDEN_INTENTS = {
     "deny",
     "thanks",
     "dont_know",
+    # DIET hears "no bleeding, no fever" as the answer "it has stopped"
+    "red_flag_resolved",
 }
 
 

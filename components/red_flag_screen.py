@@ -47,7 +47,11 @@ RED_FLAG_INTENTS = {
 ASK_WARNING_SIGNS_INTENT = "ask_warning_signs"
 RED_FLAG_SIGN_ENTITY = "red_flag_sign"
 ROUTINE_SIGN_ENTITY = "routine_sign"
-SCREEN_ENTITIES = {RED_FLAG_SIGN_ENTITY, ROUTINE_SIGN_ENTITY}
+# On every escalation: the question that refines it ("happening_now", "bleeding_amount") or
+# "none", so the slot (and the escalation's response variation) always fits this message.
+CHECK_ENTITY = "red_flag_check"
+NO_CHECK = "none"
+SCREEN_ENTITIES = {RED_FLAG_SIGN_ENTITY, ROUTINE_SIGN_ENTITY, CHECK_ENTITY}
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -71,6 +75,7 @@ class RedFlagScreen(MessageComponent, IntentClassifier):
             _decide_intent(message, RED_FLAG_INTENTS[screening.urgency])
             entities.append(self._sign_entity(screening))
             entities.sort(key=lambda entity: entity.get(ENTITY_ATTRIBUTE_START, 0))
+            entities.append(self._entity(CHECK_ENTITY, screening.check or NO_CHECK))
         else:
             if screening.routine_signs:
                 entities.append(self._routine_entity(screening))
@@ -98,9 +103,12 @@ class RedFlagScreen(MessageComponent, IntentClassifier):
 
     def _routine_entity(self, screening: Screening) -> dict[str, Any]:
         labels = list(dict.fromkeys(sign.label for sign in screening.routine_signs))
+        return self._entity(ROUTINE_SIGN_ENTITY, join_words(labels))
+
+    def _entity(self, entity_type: str, value: str) -> dict[str, Any]:
         return {
-            ENTITY_ATTRIBUTE_TYPE: ROUTINE_SIGN_ENTITY,
-            ENTITY_ATTRIBUTE_VALUE: join_words(labels),
+            ENTITY_ATTRIBUTE_TYPE: entity_type,
+            ENTITY_ATTRIBUTE_VALUE: value,
             EXTRACTOR: self.__class__.__name__,
         }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from backcare.knowledge_base import load_knowledge_base
+from backcare.warning_signs import render_text
 from launcher.stack import AssistantStack
 from tests.e2e.conftest import texts
 
@@ -78,8 +79,7 @@ def test_question_about_warning_signs_gets_the_list_not_an_alarm(
     assistant: AssistantStack, sender: str
 ) -> None:
     answer = texts(assistant.send(sender, "what signs should make me stop exercising?"))
-    assert "healthcare provider" in answer
-    assert "vaginal bleeding" in answer
+    assert answer.split("\n") == render_text().split("\n\n")
     assert EMERGENCY_ADVICE not in answer
 
 

@@ -57,7 +57,9 @@ def test_diet_areas_stay_when_the_lexicon_finds_none(extractor: BodyAreaExtracto
     assert message.get("entities") == [diet, other]
 
 
-@pytest.mark.parametrize("intent", ["nlu_fallback", "out_of_scope", "greet", "affirm"])
+@pytest.mark.parametrize(
+    "intent", ["nlu_fallback", "out_of_scope", "greet", "affirm", "deny", "red_flag_resolved"]
+)
 def test_facts_turn_a_fallback_into_describe_pain(
     resolver: PainIntentResolver, intent: str
 ) -> None:

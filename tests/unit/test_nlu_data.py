@@ -22,7 +22,7 @@ INTENTS = {
     "ask_other_medical", "describe_pain", "inform_stage", "inform_body_area",
     "request_exercises", "ask_how_to", "request_more", "ask_causes", "ask_self_care",
     "ask_exercise_safety", "feedback_helpful", "feedback_not_helpful", "dont_know",
-    "ask_warning_signs", "red_flag_emergency", "red_flag_see_soon",
+    "ask_warning_signs", "red_flag_emergency", "red_flag_see_soon", "red_flag_resolved",
 }  # fmt: skip
 BODY_AREAS = {"lower_back", "mid_back", "upper_back", "neck_shoulders", "hips_pelvis", "glutes"}
 TOPICS = {

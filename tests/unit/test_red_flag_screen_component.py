@@ -165,3 +165,20 @@ def test_routine_sign_is_an_entity_not_an_escalation(screen: RedFlagScreen) -> N
     assert not _sign_entities(message)
     routine = [e for e in message.get("entities") if e["entity"] == "routine_sign"]
     assert [e["value"] for e in routine] == ["pain that has lasted for weeks or keeps coming back"]
+
+
+@pytest.mark.parametrize(
+    ("text", "check"),
+    [
+        ("I had some bleeding at 8 weeks", "happening_now"),
+        ("I'm bleeding", "bleeding_amount"),
+        ("24 weeks and bleeding", "none"),
+    ],
+)
+def test_every_escalation_names_its_refining_question(
+    screen: RedFlagScreen, text: str, check: str
+) -> None:
+    message = _diet_message(text, [("describe_pain", 0.9)])
+    screen.process([message])
+    checks = [e["value"] for e in message.get("entities") if e["entity"] == "red_flag_check"]
+    assert checks == [check]

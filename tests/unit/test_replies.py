@@ -15,6 +15,7 @@ from backcare.replies import (
     exercise_safety_reply,
     first_sentence,
     how_to_button,
+    how_to_reply,
     recommendation_reply,
     red_flag_reminder,
     routine_note,
@@ -150,3 +151,11 @@ def test_unknown_topic_offers_the_menu_instead_of_failing(kb) -> None:
     reply = tips_reply(kb, "knitting")
     assert reply.text.startswith("The guides I use don't cover that")
     assert [b.entities["self_care_topic"] for b in reply.buttons][:2] == ["sleep", "posture"]
+
+
+def test_how_to_warns_when_the_guides_do_not_suggest_it_at_this_stage(kb) -> None:
+    bridge = kb.exercises["glute_bridge"]
+    assert "They don't suggest it for the second trimester" in (
+        how_to_reply(kb, bridge, "trimester_2").text
+    )
+    assert "They don't suggest it" not in how_to_reply(kb, bridge, "postpartum").text
