@@ -45,7 +45,8 @@ ALSO_LOW_BACK = frozenset({"sciatica", "sciatic"})
 GENERIC_BACK = re.compile(
     r"\bback\s*(?:ache|aches|aching|pain|pains|hurts?|hurting|spasms?|twinges?|problems?)\b"
     r"|\b(?:my|her)\s+back\s*(?:and|&|,|/)|\bbackaches?\b|\bback is\b|\bback'?s\b"
-    r"|\bback (?:feels|has been|gets|was|went)\b"
+    r"|\bback (?:feels|has been|gets|was|went)\b|\b(?:my|her)\s+(?:whole\s+|entire\s+)?spine\b"
+    r"|\b(?:whole|entire)\s+back\b|\bside\s+of\s+(?:my|her)\s+back\b"
     r"|\bback\s+(?:still|really|so|always|also|too|just|now|is\s+still)\s+(?:aches?|aching|hurts?"
     r"|hurting|sore|killing|kills|painful|stiff)\b"
     r"|\b(?:sore|achy|aching|bad|painful|stiff|tight|wrecked|killing|hurt|hurting|wrecking"

@@ -7,6 +7,7 @@ The sign list gives each sign one level; some signs mean different things at dif
   something says it is heavy (soaking a pad, large clots, heavier again, bright red again);
 - light spotting in the first trimester without pain or cramps is see-soon, any other bleeding
   in pregnancy stays an emergency;
+- a headache is see-soon when it is bad or will not go, not when it is a passing one;
 - tightenings described as irregular or painless (Braxton Hicks) are not labour;
 - contractions or tightenings from 37 weeks are labour, not preterm labour: see-soon (call the
   maternity unit), not an emergency.
@@ -52,6 +53,15 @@ LABOUR_SIGNS = frozenset({"contractions", "tightenings"})
 # reduced fetal movement).
 PREGNANCY_ONLY_SIGNS = LABOUR_SIGNS | {"reduced_fetal_movement", "fluid_leaking"}
 TERM_WEEKS = 37
+HEADACHE = "headache"
+# A headache is a reason to call the same day when it is bad or will not go (pre-eclampsia);
+# a passing one is not (vision changes and sudden swelling are emergency signs of their own).
+BAD_HEADACHE = re.compile(
+    r"\b(?:severe|bad|really|awful|terrible|pounding|splitting|worst|migraine|constant|won'?t go"
+    r"|doesn'?t go|not going|for days|all day|since yesterday|paracetamol|tylenol|blinding"
+    r"|for (?:two|three|several|a few|\d+) days|every day|two days|days"
+    r"|throbbing|banging|killer)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,7 @@ class MessageFacts:
     heavy_bleeding: bool
     pain_with_bleeding: bool
     irregular_tightenings: bool
+    bad_headache: bool
 
     @property
     def bleeding_amount_matters(self) -> bool:
@@ -85,6 +96,7 @@ class MessageFacts:
                 not NEGATION_BEFORE.search(lowered[: match.start()])
                 for match in PAIN_WITH_BLEEDING.finditer(lowered)
             ),
+            bad_headache=bool(BAD_HEADACHE.search(lowered)),
             irregular_tightenings=bool(IRREGULAR.search(lowered)) and not REGULAR.search(lowered),
         )
 
@@ -101,6 +113,8 @@ def calibrate(levels: dict[str, Urgency], facts: MessageFacts) -> dict[str, Urge
             if facts.stage == TRIMESTER_1 and not facts.pain_with_bleeding:
                 level = Urgency.SEE_SOON
         at_term = facts.weeks_pregnant is not None and facts.weeks_pregnant >= TERM_WEEKS
+        if sign_id == HEADACHE and not facts.bad_headache:
+            continue
         if sign_id in LABOUR_SIGNS and facts.irregular_tightenings:
             continue
         if sign_id in LABOUR_SIGNS and at_term:

@@ -77,7 +77,10 @@ _BABY = (
     r"(?:baby|babies|twins|son|daughter|little\s+one|bub|bubs|bubba|newborn|kid|boy|girl"
     r"|lo|dd|ds|dd\d|ds\d)"
 )
+# forum shorthand for one's child, which may stand straight before an age ("LO 3mo")
+_BABY_SHORT = r"(?:lo|dd|ds|dd\d|ds\d|bub|bubs)"
 _SECTION = r"(?:c[\s-]?section|csection|caesarean|cesarean|c-sec)"
+_NUM_PLAIN = _NUM.replace("(?P<num>", "(?:")
 _POSTPARTUM_WORDS = re.compile(
     r"\b(?:post[\s-]?partum|post[\s-]?natal|post[\s-]?pregnancy|pp|after\s+(?:the\s+)?birth"
     rf"|post[\s-]?{_SECTION}|after\s+(?:my\s+|the\s+|a\s+)?(?:{_SECTION}|delivery)"
@@ -87,11 +90,11 @@ _POSTPARTUM_WORDS = re.compile(
     rf"|i\s+delivered\b|{_BABY}\s+(?:was|were)\s+born|new\s+(?:mum|mom|mother|mama)"
     r"|birth\s+(?:\S+\s+){1,3}ago|delivered|newborn|4th\s+trimester|fourth\s+trimester|since\s+(?:the\s+)?(?:birth|delivery)"
     rf"|since\s+(?:i\s+)?(?:delivered|had|gave)|{_SECTION}\s+\S+\s+\S+\s+ago|{_SECTION}\s+\S+\s+ago"
-    rf"|(?:my\s+|our\s+|the\s+)?{_BABY}(?:\s+is|\s+turned|\s+just\s+turned|\s*'s)\s+(?:\S+\s+){{0,2}}"
-    r"(?:months?|days?)"
-    rf"|(?:my\s+|our\s+|the\s+)?{_BABY}(?:\s+is|\s+turned|\s+just\s+turned|\s*'s)\s+(?:\S+\s+){{0,2}}"
-    r"(?:weeks?|wks?)(?:\s+old)?\b"
-    r"|\d+\s*-?\s*(?:weeks?|wks?|months?|days?)\s*-?\s*old\s+(?:baby|son|daughter|twins|boy|girl))",
+    # a baby's age: "LO is 4 months", "baby's 6 wks", "DS 8wks", "my 10 week old"
+    rf"|(?:{_BABY}(?:\s+is|\s+turned|\s+just\s+turned|\s*'s|\s+now)|{_BABY_SHORT})"
+    rf"(?:\s+(?:now|almost|nearly|just|only|about))?\s+{_NUM_PLAIN}\s*-?\s*(?:{_WEEK}|{_MONTH}|{_DAY})\b"
+    rf"|\b{_NUM_PLAIN}\s*-?\s*(?:weeks?|wks?|months?|mos?|days?)\s*-?\s*old\b"
+    r"|since\s+(?:giving\s+birth|having\s+(?:her|him|them|the\s+baby|my\s+baby|my\s+\w+)))",
     re.IGNORECASE,
 )
 _PREGNANCY_WORDS = re.compile(
@@ -103,7 +106,9 @@ _PREGNANCY_WORDS = re.compile(
     r"|(?<![\w+])\d{1,2}\s*\+\s*\d\b|(?<![\w+])\d{1,2}\s*(?:w|wks?)(?:\s*\d\s*d)?\b"
     r"|\b(?:ftm|stm|ttc|edd|ob|obgyn|midwife)\b|\bat\s+\d{1,2}\s*(?:weeks?|wks?)\b"
     # "21 weeks." as a sentence of its own, or opening the message ("13 weeks and already...")
-    r"|(?:^|[.!?,;]\s*)\d{1,2}\s*(?:weeks?|wks?)\s*(?:[.!?,;]|$|and\b|with\b)",
+    r"|(?:^|[.!?,;]\s*)\d{1,2}\s*(?:weeks?|wks?)\s*(?:[.!?,;]|$|and\b|with\b)"
+    r"|\d{1,2}\s*(?:weeks?|wks?)\s+(?:tomorrow|today|now|gone|along|preg)\b|\b\d{1,2}/40\b"
+    r"|\b(?:halfway|full\s+term)\b",
     re.IGNORECASE,
 )
 
@@ -197,9 +202,9 @@ def _postpartum_duration(text: str) -> float | None:
         # "had my baby 3 weeks ago", "gave birth two months ago", "c-section 6 weeks ago"
         rf"(?:birth|baby|babies|twins|son|daughter|little\s+one|delivered|delivery|section|csection"
         rf"|caesarean|cesarean)\b[^.?!]{{0,30}}?\b{_NUM}\s*(?P<unit>{_WEEK}|{_MONTH}|{_DAY})\s*(?:ago|back)",
-        # "my baby is 2 months old", "my son is 10 weeks"
-        rf"(?:baby|babies|twins|son|daughter|little\s+one|\blo)\b[^.?!]{{0,20}}?\b(?:is|are|'s|turned"
-        rf"|just\s+turned|almost|nearly)\s+(?:almost\s+|nearly\s+|now\s+|just\s+)?{_NUM}\s*"
+        # "my baby is 2 months old", "my son is 10 weeks", "LO 3mo", "baby's 6 wks"
+        rf"\b(?:{_BABY}(?:\s+is|\s+are|\s*'s|\s+turned|\s+just\s+turned|\s+now)|{_BABY_SHORT})"
+        rf"(?:\s+(?:almost|nearly|now|just|only|about))?\s+{_NUM}\s*-?\s*"
         rf"(?P<unit>{_WEEK}|{_MONTH}|{_DAY})",
         # "a 6 week old baby", "my 3 month old"
         rf"\b{_NUM}\s*-?\s*(?P<unit>{_WEEK}|{_MONTH}|{_DAY})\s*-?\s*old\b",
@@ -290,6 +295,7 @@ def _pregnancy_weeks(text: str) -> float | None:
         ),
         (r"\bweek\s*(?:#\s*)?(?P<num>\d{1,2})\b", 0),
         (r"(?<![\w+])(?P<num>\d{1,2})\s*(?:w\d?d?|\+\d)\b", 1),
+        (r"(?<![\w/])(?P<num>\d{1,2})\s*/\s*40\b", 1),
     )
     for pattern, bonus in patterns:
         for mention in re.finditer(pattern, text):
@@ -387,6 +393,10 @@ def parse_stage(text: str | None) -> StageInfo | None:
         r"\bearly\s+(?:in\s+(?:my|the)\s+)?pregnancy\b", norm
     ):
         return StageInfo(TRIMESTER_1, None)
+    if re.search(r"\bhalfway\b", norm):
+        return StageInfo(TRIMESTER_2, 20.0)
+    if re.search(r"\b(?:nearly\s+|almost\s+)?full\s+term\b", norm):
+        return StageInfo(TRIMESTER_3, None)
     if re.search(r"\b(?:late|end\s+of\s+(?:my|the))\s+(?:in\s+(?:my|the)\s+)?pregnancy\b", norm):
         return StageInfo(TRIMESTER_3, None)
     return None

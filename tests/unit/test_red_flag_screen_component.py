@@ -66,14 +66,16 @@ def test_see_soon_keeps_other_entities(screen: RedFlagScreen) -> None:
         "extractor": "DIETClassifier",
     }
     message = _diet_message(
-        "my lower back hurts and I have a fever and a headache", [("describe_pain", 0.9)], [area]
+        "my lower back hurts and I have a fever and a bad headache",
+        [("describe_pain", 0.9)],
+        [area],
     )
     screen.process([message])
     assert message.get("intent")["name"] == "red_flag_see_soon"
     assert message.get("entities")[0] == area
     [signs] = _sign_entities(message)
     assert signs["value"] == "a fever or high temperature and a headache"
-    assert message.get("text")[signs["start"] : signs["end"]] == "fever and a headache"
+    assert message.get("text")[signs["start"] : signs["end"]] == "fever and a bad headache"
 
 
 def test_several_signs_are_named_most_urgent_first(screen: RedFlagScreen) -> None:
