@@ -47,8 +47,8 @@ GENERIC_BACK = re.compile(
     r"|\b(?:my|her)\s+back\s*(?:and|&|,|/)|\bbackaches?\b|\bback is\b|\bback'?s\b"
     r"|\bback (?:feels|has been|gets|was|went)\b|\b(?:my|her)\s+(?:whole\s+|entire\s+)?spine\b"
     r"|\b(?:whole|entire)\s+back\b|\bside\s+of\s+(?:my|her)\s+back\b"
-    r"|\bback\s+(?:still|really|so|always|also|too|just|now|is\s+still)\s+(?:aches?|aching|hurts?"
-    r"|hurting|sore|killing|kills|painful|stiff)\b"
+    r"|\bback\s+(?:\w+\s+){0,2}(?:aches?|aching|achy|hurts?|hurting|sore|killing|kills|painful"
+    r"|stiff|tight|twinges?|spasms?)\b|\bput\s+(?:my|her)\s+back\s+out\b"
     r"|\b(?:sore|achy|aching|bad|painful|stiff|tight|wrecked|killing|hurt|hurting|wrecking"
     r"|wreck|destroying|destroyed|kills|killed|does|do|for|in|with)\s+(?:my|her|the)?\s*back\b"
     r"(?!\s*(?:of|to|on|in|from|home|up|down|together|then))"
@@ -87,7 +87,12 @@ def _same_word(word: str, wanted: str) -> bool:
         return True
     if word.rstrip("s") == wanted.rstrip("s") and len(wanted) > 3:
         return True
-    if len(wanted) >= MIN_FUZZY_LENGTH and abs(len(word) - len(wanted)) <= 1:
+    # one typo in a longer word, never in its first letter ("wraps" is not "traps")
+    if (
+        len(wanted) >= MIN_FUZZY_LENGTH
+        and abs(len(word) - len(wanted)) <= 1
+        and word[:1] == wanted[:1]
+    ):
         return edit_distance(word, wanted) <= 1
     return False
 
@@ -102,6 +107,15 @@ def _exercise_phrases() -> tuple[tuple[str, ...], ...]:
         for phrase in (exercise.name, *exercise.aliases)
     }
     return tuple(sorted((p for p in phrases if p), key=len, reverse=True))
+
+
+# "My main gripe is my back", "is a ball good for your back?": a person's back in a message
+# about pain or care (not "lying on my back").
+PERSONS_BACK = re.compile(r"(?<!on )(?<!onto )\b(?:my|her|your)\s+back\b(?!\s*(?:to|home|then))")
+BACK_CARE_WORDS = re.compile(
+    r"\b(?:ache|aches|achy|aching|hurt|hurts|hurting|sore|pain|painful|stiff|tight|gripe|issue"
+    r"|problem|stretch|stretches|exercise|exercises|good for|help|helps|support|killing|wrecked)\b"
+)
 
 
 def find_areas(text: str) -> list[AreaMention]:
@@ -146,7 +160,11 @@ def find_areas(text: str) -> list[AreaMention]:
         _, start, end = tokens[sciatica]
         found["lower_back"] = AreaMention("lower_back", start, end)
     if not (BACK_AREAS & (set(found) | denied)):
-        generic = GENERIC_BACK.search(lowered)
+        lying_on = re.compile(r"\bon\s+(?:my|her|your|the)\s*$")
+        backs = [*GENERIC_BACK.finditer(lowered)]
+        if BACK_CARE_WORDS.search(lowered):
+            backs += PERSONS_BACK.finditer(lowered)
+        generic = next((m for m in backs if not lying_on.search(lowered[: m.start()])), None)
         if generic:
             found["lower_back"] = AreaMention("lower_back", generic.start(), generic.end())
     kept = [mention for area, mention in found.items() if area not in denied]

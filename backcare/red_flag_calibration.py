@@ -24,19 +24,26 @@ from backcare.urgency import Urgency
 BLEEDING = "vaginal_bleeding"
 LIGHT_BLEEDING = re.compile(
     r"\b(?:light|lightly|spotting|spot|spots|specks?|smear|tinged|a little|a bit of|bit of"
-    r"|brown|brownish|pinkish|lochia|normal|usual|tiny)\b"
+    r"|brown|brownish|pinkish|lochia|tiny|normal bleeding|usual bleeding|has ?n'?t changed"
+    r"|not changed|no heavier|not heavier)\b"
+    r"|\b(?:bleeding|blood|lochia)\s+(?:\w+\s+){0,3}(?:normal|usual|as before)\b"
 )
 HEAVY_BLEEDING = re.compile(
     r"\b(?:heavy|heavier|heavily|soak\w*|clots?|clotting|golf ?ball|gush\w*|pouring|bright red"
     r"|lots of|loads of|a lot of|flooding|through (?:a|my|the) pad|pad an hour|every hour"
     r"|more than a period|like a period|dripping|running down|size of|plum|satsuma|golf|lemon"
-    r"|every hour|soaked through|quite a bit)\b"
+    r"|every hour|soaked through|quite a bit|under an hour|in an hour|within an hour"
+    r"|through (?:a |my |the )?(?:\w+ ){0,2}pads?)\b"
 )
+# Pain that goes with a bleed in early pregnancy (back pain alone does not count).
 PAIN_WITH_BLEEDING = re.compile(
-    r"\b(?:cramp\w*|pain|painful|tummy ache|stomach ache|contraction\w*)\b"
+    r"\b(?:cramp\w*|tummy (?:ache|pain)|stomach (?:ache|pain)|abdominal|belly pain"
+    r"|period(?:-like)? pain|pelvic pain|contraction\w*|sharp|stabbing|one side|right side"
+    r"|left side|shoulder tip)\b"
 )
 NEGATION_BEFORE = re.compile(r"\b(?:no|not|without|nor|any|n't|nt|never)\b(?:\W+\w+){0,2}\W*$")
 # Tightenings that are irregular and painless (Braxton Hicks) are not labour.
+IRREGULAR_STATED = re.compile(r"\b(?:irregular|not regular|no pattern)\b")
 IRREGULAR = re.compile(
     r"\b(?:irregular|no pattern|not regular|on and off|now and then|once or twice|every so often"
     r"|few times a day|don'?t hurt|doesn'?t hurt|painless|nothing painful|not painful"
@@ -97,7 +104,8 @@ class MessageFacts:
                 for match in PAIN_WITH_BLEEDING.finditer(lowered)
             ),
             bad_headache=bool(BAD_HEADACHE.search(lowered)),
-            irregular_tightenings=bool(IRREGULAR.search(lowered)) and not REGULAR.search(lowered),
+            irregular_tightenings=bool(IRREGULAR_STATED.search(lowered))
+            or bool(IRREGULAR.search(lowered) and not REGULAR.search(lowered)),
         )
 
 

@@ -63,6 +63,8 @@ SCOPE_BREAK_LEMMAS = frozenset(
 )
 # "and"/"so"... start a new clause when a subject follows ("no fever and I feel dizzy").
 CLAUSE_JOINERS = frozenset({"and", "so", "because", "then", "now", "plus", "also", "cause", "as"})
+# Signs where the writer is often the object ("someone ran into the back of us").
+OBJECT_SIGNS = frozenset({"pain_after_fall"})
 # Signs that are events ("I fainted", "I fell"): asking "is this happening now?" makes no sense.
 EVENT_SIGNS = frozenset({"fainting", "pain_after_fall", "coughing_blood"})
 QUOTES = frozenset({"'", '"', "‘", "’", "“", "”", "`"})
@@ -194,12 +196,15 @@ PREVIOUS_PREGNANCY = re.compile(
     r"\b(?:last|previous|prior|other|1st|first|earlier) (?:pregnancy|pregnancies|time round"
     r"|time around|birth|labou?r|delivery)\b|\bwith (?:my|our) (?:first|1st|eldest|older|oldest"
     r"|other|last|son|daughter|dd\d?|ds\d?|dc\d|toddler|big boy|big girl)\b|\bwith #?1\b"
+    r"|\bafter (?:my|our) (?:first|1st|eldest|older|last)\b|\bmy first (?:was|baby)\b"
     r"|\bfirst time (?:round|around)\b|\blast time\b|\byears? ago\b"
 )
 RESOLVED = re.compile(
     r"\b(?:fine|ok|okay|good|normal|perfect|well|nothing) (?:since|ever since|after that|now)\b"
-    r"|\b(?:stopped|settled|cleared|resolved|went away|gone away|gone now|passed|sorted"
-    r"|since then|no more|never came back|nothing since|all clear|all fine|all good)\b"
+    r"|\b(?:stopped|settled|cleared|resolved|went away|gone away|gone now|it passed|has passed"
+    r"|sorted"
+    r"|since then|no more|never came back|nothing since|all clear|all fine|all good"
+    r"|recovered|healed|better now)\b"
     r"|\bscans? (?:were|was|are|have been|all)? ?(?:fine|ok|okay|normal|good|perfect|clear)\b"
 )
 PAST_TIME = re.compile(
@@ -208,32 +213,52 @@ PAST_TIME = re.compile(
     r"|weeks ago|months ago|last (?:week|month)"
     r"|a while ago|when i was)\b"
 )
+# "Is a bit of blood normal at 22 weeks? It's pinkish and there's a little cramp": a general
+# question followed by a sentence about it happening now is a report.
+FOLLOW_UP_REPORT = re.compile(
+    r"\b(?:today|tonight|this (?:morning|afternoon|evening)|last night|yesterday|right now|now"
+    r"|just now|an? (?:hour|few hours) ago|again|since|still|currently|it 's|its|it is"
+    r"|there 's|theres|there is)\b"
+)
+# A question about another condition ("does heartburn count as something to see someone
+# about?") is not a question about warning signs.
+OTHER_CONDITION = re.compile(
+    r"\b(?:heartburn|reflux|indigestion|nausea|sickness|vomiting|constipation|piles"
+    r"|haemorrhoids|hemorrhoids|thrush|acne|rash|itching|itchy|insomnia|cold|cough|flu|covid"
+    r"|anxiety|depression|teeth|tooth|hair)\b"
+)
+# "it had almost stopped, but since yesterday it's bright red again": no longer over.
+STARTED_AGAIN = re.compile(r"\bagain\b|\bbut (?:now|since|today|tonight|this)\b")
 RECENT_TIME = re.compile(
     r"\b(?:today|tonight|this (?:morning|afternoon|evening)|last night|yesterday|right now|now"
-    r"|just now|an? (?:hour|few hours) ago|again|since this|still|currently|keeps?)\b"
+    r"|just now|just|an? (?:hour|few hours) ago|again|since this|still|currently|keeps?)\b"
 )
 PAST_REPORT = re.compile(r"\b(?:had|was|were|did|got|noticed|bled|felt)\b")
 # A symptom the person's midwife or doctor has checked and explained.
 EXPLAINED = re.compile(
     r"\b(?:midwife|midwives|mw|ob|obgyn|doctor|dr|gp|consultant|physio|nurse|triage|hospital|they)"
     r"\b[^.!?]{0,40}\b(?:said|says|told|checked|reckons|thinks|confirmed|reassured|diagnosed"
-    r"|explained|put it down|scanned|examined|looked at|tested|had a look|had a feel)\b[^.!?]{0,90}"
+    r"|explained|put it down|scanned|examined|looked at|tested|had a look|had a feel|monitored"
+    r"|traced)\b[^.!?]{0,90}"
     r"\b(?:just|normal|fine|nothing|only|common|round|to wait"
     r"|ligament|braxton|bh|spd|pgp|sciatica|carpal|hormones?|relaxin|expected|harmless|benign"
-    r"|meralgia|not serious|nothing to worry|no clot|ruled out|all clear|nothing wrong)\b"
+    r"|meralgia|not serious|nothing to worry|no clot|ruled out|all clear|nothing wrong|perfect"
+    r"|healthy|all good)\b"
 )
 # A partner, parent, sister or friend writing on behalf of the pregnant or recently delivered
 # person: her symptoms are the report ("my wife is 34 weeks and she's bleeding").
 ON_BEHALF = re.compile(
     r"\b(?:wife|partner|girlfriend|gf|fiancee|fiancée|fiance|daughter|sister|friend|missus"
     r"|other half|dp|dw|sil|she|her)\b[^.!?]{0,25}\b(?:is|'s|s|who'?s|who is|currently|just)"
-    r"\b[^.!?]{0,12}\b(?:pregnant|expecting|\d+ ?(?:weeks?|wks?|w|months?)|due|postpartum|pp"
+    r"\b[^.!?]{0,12}\b(?:pregnant|expecting|\d+ ?(?:weeks?|wks?|w|months?|\+ ?\d)|due|postpartum|pp"
     r"|had (?:a|the|our|her) baby|gave birth|given birth|in (?:her|the) (?:\w+ )?trimester)"
-    r"|\b(?:wife|partner|girlfriend|gf|fiancee|daughter|sister|dp|dw|missus)\b[^.!?]{0,20}"
-    r"\b(?:had|delivered|gave birth)\b[^.!?]{0,25}\b(?:baby|son|daughter|section|c section"
-    r"|caesarean|cesarean|twins|lo|birth)\b"
+    r"|\b(?:wife|partner|girlfriend|gf|fiancee|fiancée|daughter|sister|dp|dw|missus)\b"
+    r"[^.!?]{0,20}\b(?:gave birth|given birth|delivered|had (?:a|the|our|her|an) "
+    r"(?:\w+ )?(?:baby|son|daughter|section|c section|caesarean|cesarean|twins|lo|birth))\b"
     r"|\b(?:for|on behalf of) my (?:wife|partner|girlfriend|daughter|sister|friend|fiancee)\b"
     r"|\bour (?:baby|bump|lo|little one|son|daughter)\b|\bwe(?:'re| are) (?:\d+|expecting)"
+    r"|\b(?:wife|partner|girlfriend|gf|fiancee|daughter|sister|dp|dw|missus)\W{1,3}\d+"
+    r"\s*(?:weeks?|wks?|w|\+\d)"
 )
 ON_BEHALF_PERSON = frozenset(
     {
@@ -277,6 +302,8 @@ class Screening:
     `routine_signs` are reported signs of the routine level (no escalation). `check` names
     the one question that would refine an escalation: "happening_now" when a sign may be over,
     "bleeding_amount" when the level of a bleed depends on how heavy it is.
+    `about_other_condition` is true for a question about another condition (heartburn,
+    nausea...): it is not a question about warning signs.
     """
 
     urgency: Urgency | None
@@ -285,6 +312,7 @@ class Screening:
     sign_spans: tuple[tuple[int, int], ...] = ()
     routine_signs: tuple[RedFlagSign, ...] = ()
     check: str | None = None
+    about_other_condition: bool = False
 
     @property
     def escalate(self) -> bool:
@@ -416,11 +444,15 @@ class RedFlagDetector:
                 continue
             if (
                 context.negated(match.start)
-                or context.not_current(match.start)
+                or context.not_current(
+                    match.start, self.signs[match.sign_id].urgency is Urgency.EMERGENCY
+                )
                 or context.explained(match.start)
             ):
                 continue
-            if context.about_someone_else(match.start, match.end):
+            if context.about_someone_else(
+                match.start, match.end, objects_me=match.sign_id in OBJECT_SIGNS
+            ):
                 mentioned |= context.sentence_is_question[match.start]
                 continue
             if context.hypothetical(match.start) or context.general_question(match.start):
@@ -430,7 +462,8 @@ class RedFlagDetector:
             if match.sign_id not in EVENT_SIGNS and context.maybe_over(match.start, match.end):
                 time_unclear.add(match.sign_id)
 
-        asks = mentioned or bool(self._question_matcher(work))
+        other_condition = bool(OTHER_CONDITION.search(" ".join(words))) and not reported
+        asks = (mentioned or bool(self._question_matcher(work))) and not other_condition
         facts = MessageFacts.of(doc.text)
         levels = calibrate({sign_id: self.signs[sign_id].urgency for sign_id in reported}, facts)
         ordered = sorted(
@@ -459,7 +492,7 @@ class RedFlagDetector:
                 check = "happening_now"
             elif levels.get(BLEEDING) is Urgency.EMERGENCY and facts.bleeding_amount_matters:
                 check = "bleeding_amount"
-        return Screening(urgency, signs, asks, spans, routine, check)
+        return Screening(urgency, signs, asks, spans, routine, check, other_condition)
 
     def _at_level(self, sign_id: str, urgency: Urgency) -> RedFlagSign:
         sign = self.signs[sign_id]
@@ -479,11 +512,13 @@ class RedFlagDetector:
                 for b_start, b_end in spans.get(key_b, []):
                     start, end = min(a_start, b_start), max(a_end, b_end)
                     gap = max(a_start, b_start) - min(a_end, b_end)
+                    # a part is not negated by a negation inside the other part ("could n't
+                    # hold my bowels": the "n't" belongs to the sign)
                     if (
                         gap <= CONCEPT_WINDOW
                         and context.sentence_start[start] == context.sentence_start[end - 1]
-                        and not context.negated(a_start)
-                        and not context.negated(b_start)
+                        and not context.negated(a_start, after=b_end if b_end <= a_start else 0)
+                        and not context.negated(b_start, after=a_end if a_end <= b_start else 0)
                     ):
                         found.append(_SignMatch(sign_id, start, end))
         return found
@@ -603,23 +638,27 @@ class _Context:
             end += 1
         return " ".join(self._lower[start:index]), " ".join(self._lower[index:end])
 
-    def not_current(self, start: int) -> bool:
+    def not_current(self, start: int, urgent: bool) -> bool:
         """From a previous pregnancy, or clearly past and over ("had spotting early on, all
-        scans fine since"); a recent time word ("this morning", "again") keeps it current."""
+        scans fine since"). For an emergency sign a recent time word ("this morning", "again")
+        keeps it current even when it has stopped: then the screen asks if it still is."""
         before, after = self._sentence(start)
         end = self._clause_end(start)
         clause = " ".join(self._lower[self.clause_start[start] : end])
-        if RECENT_TIME.search(clause):
+        if urgent and RECENT_TIME.search(clause):
             return False
         sentence = f"{before} {re.split(r' [.!?] ', after)[0]}"
         previous = PREVIOUS_PREGNANCY.search(sentence)
         if previous and not sentence[: previous.start()].endswith(("since my ", "since the ")):
             return True
-        return bool(PAST_TIME.search(before + " " + clause) and RESOLVED.search(after))
+        resolved = RESOLVED.search(after)
+        if not resolved or STARTED_AGAIN.search(after[resolved.end() :]):
+            return False
+        return bool(PAST_TIME.search(before + " " + clause))
 
-    def negated(self, start: int) -> bool:
-        """A negation word shortly before `start` in the same clause."""
-        lowest = max(self.clause_start[start], start - NEGATION_WINDOW)
+    def negated(self, start: int, after: int = 0) -> bool:
+        """A negation word shortly before `start` in the same clause (and at or after `after`)."""
+        lowest = max(self.clause_start[start], start - NEGATION_WINDOW, after)
         for i in range(start - 1, lowest - 1, -1):
             if self._lemma[i] in NEGATION_LEMMAS and not self._pseudo_negation(i):
                 return True
@@ -643,13 +682,15 @@ class _Context:
         sentence = f"{before} {re.split(r' [.!?] ', after)[0]}"
         return bool(PAST_REPORT.search(clause)) and not RECENT_TIME.search(sentence)
 
-    def about_someone_else(self, start: int, end: int) -> bool:
+    def about_someone_else(self, start: int, end: int, objects_me: bool = False) -> bool:
         """The nearest person word before the match in its clause is not the speaker (nor,
-        when someone writes on her behalf, the pregnant or recently delivered person); a
-        first-person word inside the match ("ran into the back of us") makes it the speaker's."""
-        after = self._lower[end : min(end + 3, self.clause_end_of(start))]
-        if any(word in FIRST_PERSON for word in self._lower[start:end] + after):
-            return False
+        when someone writes on her behalf, the pregnant or recently delivered person). For
+        signs where the writer is the object (`objects_me`: "ran into the back of us"), a
+        first-person word in or just after the match makes it the writer's."""
+        if objects_me:
+            after = self._lower[end : min(end + 3, self.clause_end_of(start))]
+            if any(word in FIRST_PERSON for word in self._lower[start:end] + after):
+                return False
         for i in range(start - 1, self.clause_start[start] - 1, -1):
             word = self._lower[i]
             if word in POSSESSIVES and i < start - 2:
@@ -684,7 +725,7 @@ class _Context:
             return False
         _, rest = self._sentence(start)
         following = re.split(r" [.!?] ", rest, maxsplit=1)[1:]
-        return not (following and RECENT_TIME.search(following[0]))
+        return not (following and FOLLOW_UP_REPORT.search(following[0]))
 
     def _clause_end(self, start: int) -> int:
         end = start

@@ -263,7 +263,13 @@ def _baby_age_by_pronoun(text: str) -> float | None:
     if not match:
         return None
     number = _to_number(match.group("num"))
-    return None if number is None else _round(_in_weeks(number, match.group("unit")))
+    if number is None:
+        return None
+    weeks = _round(_in_weeks(number, match.group("unit")))
+    # "she's 30 weeks" about a partner is a pregnancy: babies' ages past about four months
+    # are given in months
+    is_weeks = re.fullmatch(_WEEK, match.group("unit")) is not None
+    return None if is_weeks and weeks > 16 else weeks
 
 
 def _pregnancy_weeks(text: str) -> float | None:
@@ -364,7 +370,11 @@ def parse_stage(text: str | None) -> StageInfo | None:
     ):
         # "due in 3 weeks" or "my first baby" mentions aside, a birth word means postpartum,
         # unless it is clearly about a future birth ("after birth" plans while pregnant).
-        future = re.search(r"\b(?:will|going\s+to|gonna|plan|planning|once|should)\b", norm)
+        future = re.search(
+            r"\b(?:will|going\s+to|gonna|plan|planning|once)\b"
+            r"|\bshould\s+(?:go|ease|settle|stop|get\s+better|be\s+gone|clear)\b",
+            norm,
+        )
         earlier_baby = re.search(
             r"\b(?:last|previous|other)\s+(?:pregnancy|baby|birth|time)\b|\bwith\s+my\s+(?:first"
             r"|last|eldest|older)\b|\bstm\b|\bthis\s+time\b",

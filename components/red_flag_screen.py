@@ -82,7 +82,7 @@ class RedFlagScreen(MessageComponent, IntentClassifier):
             if screening.asks_about_warning_signs:
                 _decide_intent(message, ASK_WARNING_SIGNS_INTENT)
             else:
-                _drop_red_flag_guess(message)
+                _drop_guesses(message, screening.about_other_condition)
         message.set(ENTITIES, entities, add_to_output=True)
 
     def _screen(self, message: Message) -> Screening:
@@ -120,16 +120,20 @@ def _decide_intent(message: Message, intent_name: str) -> None:
     message.set(INTENT_RANKING_KEY, [dict(intent)], add_to_output=True)
 
 
-def _drop_red_flag_guess(message: Message) -> None:
-    """Remove DIET's red-flag intents; its best other intent becomes the prediction."""
+def _drop_guesses(message: Message, about_other_condition: bool) -> None:
+    """Remove DIET's red-flag intents (and its warning-sign guess for a question about another
+    condition); its best other intent becomes the prediction."""
+    dropped = set(RED_FLAG_INTENTS.values())
+    if about_other_condition:
+        dropped.add(ASK_WARNING_SIGNS_INTENT)
     ranking = [
         ranked
         for ranked in message.get(INTENT_RANKING_KEY) or []
-        if ranked.get(INTENT_NAME_KEY) not in RED_FLAG_INTENTS.values()
+        if ranked.get(INTENT_NAME_KEY) not in dropped
     ]
     message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
     predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-    if predicted in RED_FLAG_INTENTS.values():
+    if predicted in dropped:
         best = (
             ranking[0]
             if ranking

@@ -3,15 +3,12 @@ notes and named-exercise safety, over the REST channel of real servers."""
 
 from __future__ import annotations
 
-import pytest
 import yaml
 
 from backcare.knowledge_base import load_knowledge_base
 from backcare.red_flags import PHRASES_PATH
 from launcher.stack import AssistantStack
 from tests.e2e.conftest import texts
-
-pytestmark = pytest.mark.e2e
 
 
 def test_a_corrected_area_replaces_the_old_one(assistant: AssistantStack, sender: str) -> None:

@@ -55,6 +55,11 @@ def test_denied_areas_are_left_out(text: str, expected: list[str]) -> None:
         ("back to work next week", []),
         ("the back of my leg", []),
         ("my upper back hurts", ["upper_back"]),
+        ("back a bit achy and pelvis sore", ["lower_back", "hips_pelvis"]),
+        ("my main gripe is my back from bending over", ["lower_back"]),
+        ("lying on my back hurts my hips", ["hips_pelvis"]),
+        ("I put my back out", ["lower_back"]),
+        ("she says it wraps round to the front", []),
     ],
 )
 def test_the_back_alone_is_the_low_back(text: str, expected: list[str]) -> None:

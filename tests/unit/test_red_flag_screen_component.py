@@ -184,3 +184,14 @@ def test_every_escalation_names_its_refining_question(
     screen.process([message])
     checks = [e["value"] for e in message.get("entities") if e["entity"] == "red_flag_check"]
     assert checks == [check]
+
+
+def test_a_question_about_another_condition_is_not_a_warning_sign_question(
+    screen: RedFlagScreen,
+) -> None:
+    message = _diet_message(
+        "does heartburn count as something I should see someone about?",
+        [("ask_warning_signs", 0.6), ("ask_other_medical", 0.3)],
+    )
+    screen.process([message])
+    assert message.get("intent") == {"name": "ask_other_medical", "confidence": 0.3}
