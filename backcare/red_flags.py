@@ -28,6 +28,7 @@ from spacy.lookups import load_lookups
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
+from backcare.other_medical import mentions_other_medical
 from backcare.red_flag_calibration import BLEEDING, MessageFacts, calibrate
 from backcare.text import edit_distance
 from backcare.urgency import Urgency
@@ -220,13 +221,6 @@ FOLLOW_UP_REPORT = re.compile(
     r"|just now|an? (?:hour|few hours) ago|again|since|still|currently|it 's|its|it is"
     r"|there 's|theres|there is)\b"
 )
-# A question about another condition ("does heartburn count as something to see someone
-# about?") is not a question about warning signs.
-OTHER_CONDITION = re.compile(
-    r"\b(?:heartburn|reflux|indigestion|nausea|sickness|vomiting|constipation|piles"
-    r"|haemorrhoids|hemorrhoids|thrush|acne|rash|itching|itchy|insomnia|cold|cough|flu|covid"
-    r"|anxiety|depression|teeth|tooth|hair)\b"
-)
 # "it had almost stopped, but since yesterday it's bright red again": no longer over.
 STARTED_AGAIN = re.compile(r"\bagain\b|\bbut (?:now|since|today|tonight|this)\b")
 RECENT_TIME = re.compile(
@@ -302,8 +296,6 @@ class Screening:
     `routine_signs` are reported signs of the routine level (no escalation). `check` names
     the one question that would refine an escalation: "happening_now" when a sign may be over,
     "bleeding_amount" when the level of a bleed depends on how heavy it is.
-    `about_other_condition` is true for a question about another condition (heartburn,
-    nausea...): it is not a question about warning signs.
     """
 
     urgency: Urgency | None
@@ -312,7 +304,6 @@ class Screening:
     sign_spans: tuple[tuple[int, int], ...] = ()
     routine_signs: tuple[RedFlagSign, ...] = ()
     check: str | None = None
-    about_other_condition: bool = False
 
     @property
     def escalate(self) -> bool:
@@ -462,7 +453,8 @@ class RedFlagDetector:
             if match.sign_id not in EVENT_SIGNS and context.maybe_over(match.start, match.end):
                 time_unclear.add(match.sign_id)
 
-        other_condition = bool(OTHER_CONDITION.search(" ".join(words))) and not reported
+        # "does heartburn count as something to see someone about?" is not about warning signs
+        other_condition = mentions_other_medical(" ".join(words)) and not reported
         asks = (mentioned or bool(self._question_matcher(work))) and not other_condition
         facts = MessageFacts.of(doc.text)
         levels = calibrate({sign_id: self.signs[sign_id].urgency for sign_id in reported}, facts)
@@ -492,7 +484,7 @@ class RedFlagDetector:
                 check = "happening_now"
             elif levels.get(BLEEDING) is Urgency.EMERGENCY and facts.bleeding_amount_matters:
                 check = "bleeding_amount"
-        return Screening(urgency, signs, asks, spans, routine, check, other_condition)
+        return Screening(urgency, signs, asks, spans, routine, check)
 
     def _at_level(self, sign_id: str, urgency: Urgency) -> RedFlagSign:
         sign = self.signs[sign_id]

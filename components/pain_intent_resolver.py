@@ -22,9 +22,11 @@ from rasa.shared.nlu.constants import (
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
+    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from backcare.other_medical import mentions_other_medical
 from components.base import MessageComponent
 
 FACT_ENTITIES = {"body_area", "stage"}
@@ -39,6 +41,9 @@ OVERRIDDEN_INTENTS = {
     "dont_know",
     # DIET hears "no bleeding, no fever" as the answer "it has stopped"
     "red_flag_resolved",
+    # "neck's stiff from looking down at her while she feeds, what helps?" (but not a question
+    # naming a medicine or another condition)
+    "ask_other_medical",
 }
 
 
@@ -49,6 +54,8 @@ class PainIntentResolver(MessageComponent, IntentClassifier):
     def process_message(self, message: Message) -> None:
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if intent not in OVERRIDDEN_INTENTS:
+            return
+        if intent == "ask_other_medical" and mentions_other_medical(message.get(TEXT) or ""):
             return
         if not any(
             entity.get(ENTITY_ATTRIBUTE_TYPE) in FACT_ENTITIES

@@ -7,7 +7,8 @@ FallbackClassifier. It is the single authority on the `red_flag_*` intents:
   `red_flag_sign` entity naming every sign heard, most urgent first ("bleeding and chest pain"),
   so the `red_flag_signs` text slot and the escalation reply name them all;
 - a question about warning signs -> intent `ask_warning_signs` (confidence 1.0);
-- otherwise a `red_flag_*` guess by DIET is replaced by DIET's best other intent.
+- otherwise a `red_flag_*` or `ask_warning_signs` guess by DIET is replaced by DIET's best
+  other intent (DIET reads "is it normal that my back aches?" as a warning-sign question).
 
 When the screen decides, the intent ranking holds only its intent: FallbackClassifier compares the
 top two confidences, and a close second from DIET must not turn a red flag into `nlu_fallback`.
@@ -82,7 +83,7 @@ class RedFlagScreen(MessageComponent, IntentClassifier):
             if screening.asks_about_warning_signs:
                 _decide_intent(message, ASK_WARNING_SIGNS_INTENT)
             else:
-                _drop_guesses(message, screening.about_other_condition)
+                _drop_red_flag_guess(message)
         message.set(ENTITIES, entities, add_to_output=True)
 
     def _screen(self, message: Message) -> Screening:
@@ -120,12 +121,10 @@ def _decide_intent(message: Message, intent_name: str) -> None:
     message.set(INTENT_RANKING_KEY, [dict(intent)], add_to_output=True)
 
 
-def _drop_guesses(message: Message, about_other_condition: bool) -> None:
-    """Remove DIET's red-flag intents (and its warning-sign guess for a question about another
-    condition); its best other intent becomes the prediction."""
-    dropped = set(RED_FLAG_INTENTS.values())
-    if about_other_condition:
-        dropped.add(ASK_WARNING_SIGNS_INTENT)
+def _drop_red_flag_guess(message: Message) -> None:
+    """Remove DIET's red-flag and warning-sign intents (the screen decides those); its best
+    other intent becomes the prediction."""
+    dropped = {*RED_FLAG_INTENTS.values(), ASK_WARNING_SIGNS_INTENT}
     ranking = [
         ranked
         for ranked in message.get(INTENT_RANKING_KEY) or []

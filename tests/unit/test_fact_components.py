@@ -88,3 +88,19 @@ def test_questions_and_messages_without_facts_are_left_alone(resolver: PainInten
     resolver.process([asked, unclear])
     assert asked.get("intent")["name"] == "ask_how_to"
     assert unclear.get("intent")["name"] == "nlu_fallback"
+
+
+def test_a_medicine_question_stays_a_medical_question(resolver: PainIntentResolver) -> None:
+    def ask(text: str) -> str:
+        message = Message(
+            data={
+                "text": text,
+                "intent": {"name": "ask_other_medical", "confidence": 0.7},
+                "entities": [{"entity": "stage", "value": "trimester_3"}],
+            }
+        )
+        resolver.process([message])
+        return message.get("intent")["name"]
+
+    assert ask("is paracetamol ok at 30 weeks for my back?") == "ask_other_medical"
+    assert ask("30 weeks, my neck is stiff from looking down, what helps?") == "describe_pain"
