@@ -6,7 +6,6 @@ Usage: python bench/response_times.py [--rounds N]. Prints numbers; asserts noth
 from __future__ import annotations
 
 import argparse
-import secrets
 import statistics
 import sys
 import tempfile
@@ -16,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from launcher.model import train_if_needed  # noqa: E402
-from launcher.stack import AssistantStack, free_port  # noqa: E402
+from launcher.stack import scratch_stack  # noqa: E402
 
 CONVERSATION = [
     "hi",
@@ -44,16 +43,7 @@ def main() -> None:
     model = train_if_needed()
     print(f"model ready (trained or cached): {time.monotonic() - started:.1f} s")
     with tempfile.TemporaryDirectory() as tracker_dir:
-        stack = AssistantStack(
-            model,
-            secrets.token_hex(16),
-            rasa_port=free_port(),
-            action_port=free_port(),
-            extra_environment={
-                "TRACKER_STORE_DB": f"{tracker_dir}/tracker.db",
-                "TRACKER_STORE_URL": "",
-            },
-        )
+        stack = scratch_stack(model, Path(tracker_dir) / "tracker.db")
         try:
             started = time.monotonic()
             stack.start()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -228,3 +229,19 @@ class AssistantStack:
         if status != 200:
             raise RuntimeError(f"tracker request failed ({status}): {body}")
         return json.loads(body)
+
+
+def scratch_stack(model_path: Path, tracker_db: Path) -> AssistantStack:
+    """A stack on free ports with a fresh API token and its own SQLite tracker store, for tests
+    and evaluations that must not touch `make run`'s servers or conversations."""
+    return AssistantStack(
+        model_path=model_path,
+        api_token=secrets.token_hex(16),
+        rasa_port=free_port(),
+        action_port=free_port(),
+        extra_environment={
+            "TRACKER_STORE_DIALECT": "sqlite",
+            "TRACKER_STORE_DB": str(tracker_db),
+            "TRACKER_STORE_URL": "",
+        },
+    )

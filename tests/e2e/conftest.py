@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from launcher.model import train_if_needed
-from launcher.stack import AssistantStack, free_port
+from launcher.stack import AssistantStack, scratch_stack
 
 E2E_DIR = Path(__file__).resolve().parent
 
@@ -25,17 +24,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AssistantStack]:
     tracker_db = tmp_path_factory.mktemp("tracker-store") / "tracker.db"
-    stack = AssistantStack(
-        model_path=train_if_needed(),
-        api_token=secrets.token_hex(16),
-        rasa_port=free_port(),
-        action_port=free_port(),
-        extra_environment={
-            "TRACKER_STORE_DIALECT": "sqlite",
-            "TRACKER_STORE_DB": str(tracker_db),
-            "TRACKER_STORE_URL": "",
-        },
-    )
+    stack = scratch_stack(train_if_needed(), tracker_db)
     try:
         stack.start()
         yield stack
