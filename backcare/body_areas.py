@@ -111,10 +111,11 @@ def _exercise_phrases() -> tuple[tuple[str, ...], ...]:
 
 # "My main gripe is my back", "is a ball good for your back?": a person's back in a message
 # about pain or care (not "lying on my back").
-PERSONS_BACK = re.compile(r"(?<!on )(?<!onto )\b(?:my|her|your)\s+back\b(?!\s*(?:to|home|then))")
+PERSONS_BACK = re.compile(r"\b(?:my|her|your)\s+back\b(?!\s*(?:to|home|then))")
 BACK_CARE_WORDS = re.compile(
     r"\b(?:ache|aches|achy|aching|hurt|hurts|hurting|sore|pain|painful|stiff|tight|gripe|issue"
-    r"|problem|stretch|stretches|exercise|exercises|good for|help|helps|support|killing|wrecked)\b"
+    r"|problem|stretch|stretches|exercise|exercises|good for|help|helps|support|killing|wrecked"
+    r"|hot water bottle|heat pad|heat|ice|massage|pillow|belt)\b"
 )
 
 
@@ -160,7 +161,10 @@ def find_areas(text: str) -> list[AreaMention]:
         _, start, end = tokens[sciatica]
         found["lower_back"] = AreaMention("lower_back", start, end)
     if not (BACK_AREAS & (set(found) | denied)):
-        lying_on = re.compile(r"\bon\s+(?:my|her|your|the)\s*$")
+        lying_on = re.compile(
+            r"\b(?:lie|lying|lay|laying|sleep|sleeping|flat|rest|resting)\s+on\s+"
+            r"(?:(?:my|her|your|the)\s*)?$"
+        )
         backs = [*GENERIC_BACK.finditer(lowered)]
         if BACK_CARE_WORDS.search(lowered):
             backs += PERSONS_BACK.finditer(lowered)

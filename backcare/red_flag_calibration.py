@@ -25,7 +25,7 @@ BLEEDING = "vaginal_bleeding"
 LIGHT_BLEEDING = re.compile(
     r"\b(?:light|lightly|spotting|spot|spots|specks?|smear|tinged|a little|a bit of|bit of"
     r"|brown|brownish|pinkish|lochia|tiny|normal bleeding|usual bleeding|has ?n'?t changed"
-    r"|not changed|no heavier|not heavier)\b"
+    r"|not changed|no heavier|not heavier|a bit|slowing|slowed|less|lighter|easing|tailing)\b"
     r"|\b(?:bleeding|blood|lochia)\s+(?:\w+\s+){0,3}(?:normal|usual|as before)\b"
 )
 HEAVY_BLEEDING = re.compile(
@@ -43,7 +43,11 @@ PAIN_WITH_BLEEDING = re.compile(
 )
 NEGATION_BEFORE = re.compile(r"\b(?:no|not|without|nor|any|n't|nt|never)\b(?:\W+\w+){0,2}\W*$")
 # Tightenings that are irregular and painless (Braxton Hicks) are not labour.
-IRREGULAR_STATED = re.compile(r"\b(?:irregular|not regular|no pattern)\b")
+IRREGULAR_STATED = re.compile(
+    r"\b(?:irregular|not regular|nothing regular|no pattern|the odd tightening|odd tightening)\b"
+)
+# Heaviness low in the pelvis is expected near term, when the baby moves down.
+TERM_ONLY_CONCERN = frozenset({"pelvic_pressure"})
 IRREGULAR = re.compile(
     r"\b(?:irregular|no pattern|not regular|on and off|now and then|once or twice|every so often"
     r"|few times a day|don'?t hurt|doesn'?t hurt|painless|nothing painful|not painful"
@@ -98,7 +102,10 @@ class MessageFacts:
             stage=info.stage if info else None,
             weeks_pregnant=info.weeks if info and info.stage != POSTPARTUM else None,
             light_bleeding=bool(LIGHT_BLEEDING.search(lowered)),
-            heavy_bleeding=bool(HEAVY_BLEEDING.search(lowered)),
+            heavy_bleeding=any(
+                not NEGATION_BEFORE.search(lowered[: match.start()])
+                for match in HEAVY_BLEEDING.finditer(lowered)
+            ),
             pain_with_bleeding=any(
                 not NEGATION_BEFORE.search(lowered[: match.start()])
                 for match in PAIN_WITH_BLEEDING.finditer(lowered)
@@ -124,6 +131,8 @@ def calibrate(levels: dict[str, Urgency], facts: MessageFacts) -> dict[str, Urge
         if sign_id == HEADACHE and not facts.bad_headache:
             continue
         if sign_id in LABOUR_SIGNS and facts.irregular_tightenings:
+            continue
+        if sign_id in TERM_ONLY_CONCERN and at_term:
             continue
         if sign_id in LABOUR_SIGNS and at_term:
             level = Urgency.SEE_SOON

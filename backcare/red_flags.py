@@ -64,6 +64,9 @@ SCOPE_BREAK_LEMMAS = frozenset(
 )
 # "and"/"so"... start a new clause when a subject follows ("no fever and I feel dizzy").
 CLAUSE_JOINERS = frozenset({"and", "so", "because", "then", "now", "plus", "also", "cause", "as"})
+# Signs about the baby, where "she" and "he" usually mean the baby.
+BABY_SIGNS = frozenset({"reduced_fetal_movement"})
+PRONOUNS = frozenset({"she", "he", "her", "him", "they", "them", "hers", "his", "their"})
 # Signs where the writer is often the object ("someone ran into the back of us").
 OBJECT_SIGNS = frozenset({"pain_after_fall"})
 # Signs that are events ("I fainted", "I fell"): asking "is this happening now?" makes no sense.
@@ -79,8 +82,12 @@ GAP_STOP_LEMMAS = sorted(
 # stand in one sentence at most this many words apart, in either order.
 CONCEPT_WINDOW = 12
 
-FIRST_PERSON = frozenset({"i", "me", "my", "myself", "we", "us", "our", "ours", "im", "ive"})
+FIRST_PERSON = frozenset(
+    {"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "im", "ive"}
+)
 POSSESSIVES = frozenset({"my", "our"})
+FIRST_PERSON_SUBJECTS = frozenset({"i", "im", "ive", "me", "we", "us", "myself"})
+MINE_AS_SUBJECT = frozenset({"'s", "is", "has", "was", "feels", "looks", "'ve", "been"})
 THIRD_PERSON = frozenset(
     {
         "she",
@@ -92,8 +99,6 @@ THIRD_PERSON = frozenset(
         "him",
         "them",
         "hers",
-        "you",
-        "your",
         "sister",
         "sis",
         "mum",
@@ -139,7 +144,12 @@ THIRD_PERSON = frozenset(
         "pal",
     }
 )
-SUBJECT_WORDS = FIRST_PERSON | THIRD_PERSON | {"it", "baby", "the", "this", "that"}
+SUBJECT_WORDS = FIRST_PERSON | THIRD_PERSON | {"it", "baby", "the", "this", "that", "you"}
+# Other adults whose symptoms a writer reports (never the writer's children).
+ADULT_OTHERS = THIRD_PERSON - {
+    "daughter", "son", "toddler", "him", "his", "he", "them", "their", "they", "people",
+    "everyone", "anyone", "someone", "somebody",
+}  # fmt: skip
 # Words that make a question without "I" still read as a report ("bleeding since today?",
 # "are these contractions?").
 REPORT_MARKERS = frozenset(
@@ -199,13 +209,14 @@ PREVIOUS_PREGNANCY = re.compile(
     r"|other|last|son|daughter|dd\d?|ds\d?|dc\d|toddler|big boy|big girl)\b|\bwith #?1\b"
     r"|\bafter (?:my|our) (?:first|1st|eldest|older|last)\b|\bmy first (?:was|baby)\b"
     r"|\bfirst time (?:round|around)\b|\blast time\b|\byears? ago\b"
+    r"|\bwhen i was pregnant with\b|\bpregnant with (?:my )?(?:dd|ds|first|son|daughter|eldest)\b"
 )
 RESOLVED = re.compile(
     r"\b(?:fine|ok|okay|good|normal|perfect|well|nothing) (?:since|ever since|after that|now)\b"
     r"|\b(?:stopped|settled|cleared|resolved|went away|gone away|gone now|it passed|has passed"
     r"|sorted"
     r"|since then|no more|never came back|nothing since|all clear|all fine|all good"
-    r"|recovered|healed|better now)\b"
+    r"|recovered|healed|better now|was gone|were gone|gone in|cleared in|went in)\b"
     r"|\bscans? (?:were|was|are|have been|all)? ?(?:fine|ok|okay|normal|good|perfect|clear)\b"
 )
 PAST_TIME = re.compile(
@@ -228,16 +239,20 @@ RECENT_TIME = re.compile(
     r"|just now|just|an? (?:hour|few hours) ago|again|since this|still|currently|keeps?)\b"
 )
 PAST_REPORT = re.compile(r"\b(?:had|was|were|did|got|noticed|bled|felt)\b")
+SOMETHING_NEW = re.compile(r"\bbut\b.*\b(?:now|today|yesterday|started|new|this|since)\b")
+# A question with specifics ("contractions every 10 min at 30 wks??") is a report.
+SPECIFICS = re.compile(r"\bevery \d+|\b\d+ ?(?:mins?|minutes|hours?|hrs?)\b|\btwice\b|\bsince\b")
 # A symptom the person's midwife or doctor has checked and explained.
 EXPLAINED = re.compile(
-    r"\b(?:midwife|midwives|mw|ob|obgyn|doctor|dr|gp|consultant|physio|nurse|triage|hospital|they)"
-    r"\b[^.!?]{0,40}\b(?:said|says|told|checked|reckons|thinks|confirmed|reassured|diagnosed"
-    r"|explained|put it down|scanned|examined|looked at|tested|had a look|had a feel|monitored"
-    r"|traced)\b[^.!?]{0,90}"
-    r"\b(?:just|normal|fine|nothing|only|common|round|to wait"
-    r"|ligament|braxton|bh|spd|pgp|sciatica|carpal|hormones?|relaxin|expected|harmless|benign"
-    r"|meralgia|not serious|nothing to worry|no clot|ruled out|all clear|nothing wrong|perfect"
-    r"|healthy|all good)\b"
+    r"(?:\b(?:midwife|midwives|mw|ob|obgyn|doctor|doc|dr|gp|consultant|physio|pt|nurse|triage"
+    r"|hospital|they|health visitor|hv|l&d|l & d|labour ward|a&e|er)\b[^.!?]{0,40}"
+    r"\b(?:said|says|told|check|checked|reckons|thinks|confirmed|reassured|diagnosed|explained"
+    r"|put it down|scanned|examined|looked at|tested|had a look|had a feel|monitored|traced)\b"
+    r"|\b(?:got|was|been|went|get)\s+(?:checked|seen|scanned|monitored|examined)\b)"
+    r"[^.!?]{0,90}\b(?:just|normal|fine|nothing|only|common|round|to wait|ligament|braxton|bh"
+    r"|spd|pgp|sciatica|carpal|hormones?|relaxin|expected|harmless|benign|meralgia|not serious"
+    r"|nothing to worry|to worry about|no clot|ruled out|all clear|nothing wrong|perfect|healthy"
+    r"|all good|all ok|ok|okay)\b"
 )
 # A partner, parent, sister or friend writing on behalf of the pregnant or recently delivered
 # person: her symptoms are the report ("my wife is 34 weeks and she's bleeding").
@@ -442,7 +457,10 @@ class RedFlagDetector:
             ):
                 continue
             if context.about_someone_else(
-                match.start, match.end, objects_me=match.sign_id in OBJECT_SIGNS
+                match.start,
+                match.end,
+                objects_me=match.sign_id in OBJECT_SIGNS,
+                pronouns_are_baby=match.sign_id in BABY_SIGNS,
             ):
                 mentioned |= context.sentence_is_question[match.start]
                 continue
@@ -605,9 +623,12 @@ class _Context:
         sentence_starts = sorted(set(self.sentence_start))
         self._sentence_number = [sentence_starts.index(start) for start in self.sentence_start]
         offsets = list(itertools.accumulate((len(word) + 1 for word in self._lower), initial=0))
+        # an explanation followed by "but this leg thing started yesterday" explains something
+        # else
         self._explained_sentences = {
             self._sentence_number[bisect.bisect_right(offsets, match.start()) - 1]
             for match in EXPLAINED.finditer(text)
+            if not SOMETHING_NEW.search(re.split(r" [.!?] ", text[match.end() :])[0])
         }
 
     def explained(self, start: int) -> bool:
@@ -643,7 +664,14 @@ class _Context:
         previous = PREVIOUS_PREGNANCY.search(sentence)
         if previous and not sentence[: previous.start()].endswith(("since my ", "since the ")):
             return True
-        resolved = RESOLVED.search(after)
+        resolved = next(
+            (
+                match
+                for match in RESOLVED.finditer(after)
+                if not re.search(r"\b(?:not|n't|never|nt)\s+(?:\w+\s+)?$", after[: match.start()])
+            ),
+            None,
+        )
         if not resolved or STARTED_AGAIN.search(after[resolved.end() :]):
             return False
         return bool(PAST_TIME.search(before + " " + clause))
@@ -674,11 +702,14 @@ class _Context:
         sentence = f"{before} {re.split(r' [.!?] ', after)[0]}"
         return bool(PAST_REPORT.search(clause)) and not RECENT_TIME.search(sentence)
 
-    def about_someone_else(self, start: int, end: int, objects_me: bool = False) -> bool:
+    def about_someone_else(
+        self, start: int, end: int, objects_me: bool = False, pronouns_are_baby: bool = False
+    ) -> bool:
         """The nearest person word before the match in its clause is not the speaker (nor,
         when someone writes on her behalf, the pregnant or recently delivered person). For
         signs where the writer is the object (`objects_me`: "ran into the back of us"), a
-        first-person word in or just after the match makes it the writer's."""
+        first-person word in or just after the match makes it the writer's; for signs about
+        the baby (`pronouns_are_baby`: "she's only kicked twice") "she" and "he" are the baby."""
         if objects_me:
             after = self._lower[end : min(end + 3, self.clause_end_of(start))]
             if any(word in FIRST_PERSON for word in self._lower[start:end] + after):
@@ -687,11 +718,23 @@ class _Context:
             word = self._lower[i]
             if word in POSSESSIVES and i < start - 2:
                 continue  # "a friend from my group passed out": "my" is not the subject
+            if word == "mine" and self._lower[i + 1] not in MINE_AS_SUBJECT:
+                continue  # "a friend of mine" is the friend
             if word in FIRST_PERSON:
                 return False
             if self._on_behalf and word in ON_BEHALF_PERSON:
                 return False
+            if pronouns_are_baby and word in PRONOUNS:
+                continue
             if word in THIRD_PERSON:
+                return True
+        # A clause with no person word continues its sentence's subject ("my SIL went in with
+        # a kidney infection, fever, back pain"); children are never that subject here.
+        for i in range(self.clause_start[start] - 1, self.sentence_start[start] - 1, -1):
+            word = self._lower[i]
+            if word in FIRST_PERSON_SUBJECTS or (self._on_behalf and word in ON_BEHALF_PERSON):
+                return False
+            if word in ADULT_OTHERS and not (pronouns_are_baby and word in PRONOUNS):
                 return True
         return False
 
@@ -713,9 +756,12 @@ class _Context:
         if not self.sentence_is_question[start]:
             return False
         clause = range(self.clause_start[start], self._clause_end(start))
-        if any(self._lower[i] in FIRST_PERSON or self._lower[i] in REPORT_MARKERS for i in clause):
+        if any(self._lower[i] in FIRST_PERSON for i in clause):
             return False
-        _, rest = self._sentence(start)
+        before, rest = self._sentence(start)
+        sentence = f"{before} {re.split(r' [.!?] ', rest)[0]}"
+        if any(word in REPORT_MARKERS for word in sentence.split()) or SPECIFICS.search(sentence):
+            return False
         following = re.split(r" [.!?] ", rest, maxsplit=1)[1:]
         return not (following and FOLLOW_UP_REPORT.search(following[0]))
 
