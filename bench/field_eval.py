@@ -337,6 +337,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--gate", choices=HALVES, help="exit non-zero when this half misses a target"
     )
+    parser.add_argument(
+        "--gate-only",
+        help="comma-separated metrics the gate checks (default: all of GATES); the others are "
+        "still printed against their targets",
+    )
     parser.add_argument("--json", type=Path, help="also write the metrics here")
     parser.add_argument("--no-misses", action="store_true", help="print scores only")
     parser.add_argument(
@@ -377,7 +382,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         print()
         if result.name == args.gate:
-            failures = failed_gates(result)
+            checked = set(args.gate_only.split(",")) if args.gate_only else set(GATES)
+            failures = [f for f in failed_gates(result) if f.split(" ")[0] in checked]
     if args.json:
         args.json.write_text(
             json.dumps({s.name: s.metrics() for s in scores}, indent=2), encoding="utf-8"
