@@ -225,19 +225,22 @@ PAST_TIME = re.compile(
     r"|weeks ago|months ago|last (?:week|month)"
     r"|a while ago|when i was)\b"
 )
+ANSWER_STOPPED = re.compile(
+    r"\b(?:stopped|settled|cleared|gone|went away|passed|over|finished|not happening|no more"
+    r"|any ?more|ages ago|weeks ago|days ago|a while ago|last week|back in|was before|fine now"
+    r"|one off|was a one)\b"
+)
+# Words that place a sign now or very recently.
+_RECENT = (
+    r"today|tonight|this (?:morning|afternoon|evening)|last night|yesterday|right now|now"
+    r"|just now|an? (?:hour|few hours) ago|again|still|currently"
+)
+RECENT_TIME = re.compile(rf"\b(?:{_RECENT}|just|since this|keeps?)\b")
 # "Is a bit of blood normal at 22 weeks? It's pinkish and there's a little cramp": a general
 # question followed by a sentence about it happening now is a report.
-FOLLOW_UP_REPORT = re.compile(
-    r"\b(?:today|tonight|this (?:morning|afternoon|evening)|last night|yesterday|right now|now"
-    r"|just now|an? (?:hour|few hours) ago|again|since|still|currently|it 's|its|it is"
-    r"|there 's|theres|there is)\b"
-)
+FOLLOW_UP_REPORT = re.compile(rf"\b(?:{_RECENT}|since|it 's|its|it is|there 's|theres|there is)\b")
 # "it had almost stopped, but since yesterday it's bright red again": no longer over.
 STARTED_AGAIN = re.compile(r"\bagain\b|\bbut (?:now|since|today|tonight|this)\b")
-RECENT_TIME = re.compile(
-    r"\b(?:today|tonight|this (?:morning|afternoon|evening)|last night|yesterday|right now|now"
-    r"|just now|just|an? (?:hour|few hours) ago|again|since this|still|currently|keeps?)\b"
-)
 PAST_REPORT = re.compile(r"\b(?:had|was|were|did|got|noticed|bled|felt)\b")
 SOMETHING_NEW = re.compile(r"\bbut\b.*\b(?:now|today|yesterday|started|new|this|since)\b")
 # A question with specifics ("contractions every 10 min at 30 wks??") is a report.
@@ -797,6 +800,16 @@ def _lemma_table(nlp: Language) -> Any:
         if lookups.has_table("lemma_lookup"):
             return lookups.get_table("lemma_lookup")
     return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+
+
+def says_it_stopped(text: str) -> bool:
+    """The message says something has stopped or is over ("no, it stopped yesterday"): the
+    answer to the screen's "Is this happening now?"."""
+    lowered = text.lower().replace("’", "'")
+    return any(
+        not re.search(r"\b(?:not|n't|never|nt)\s+(?:\w+\s+)?$", lowered[: match.start()])
+        for match in ANSWER_STOPPED.finditer(lowered)
+    )
 
 
 @lru_cache(maxsize=1)

@@ -37,7 +37,13 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from backcare.red_flags import RedFlagDetector, Screening, Urgency, default_detector
+from backcare.red_flags import (
+    RedFlagDetector,
+    Screening,
+    Urgency,
+    default_detector,
+    says_it_stopped,
+)
 from backcare.text import join_words
 from components.base import MessageComponent
 
@@ -46,6 +52,7 @@ RED_FLAG_INTENTS = {
     Urgency.SEE_SOON: "red_flag_see_soon",
 }
 ASK_WARNING_SIGNS_INTENT = "ask_warning_signs"
+RESOLVED_INTENT = "red_flag_resolved"
 RED_FLAG_SIGN_ENTITY = "red_flag_sign"
 ROUTINE_SIGN_ENTITY = "routine_sign"
 # On every escalation: the question that refines it ("happening_now", "bleeding_amount") or
@@ -83,7 +90,7 @@ class RedFlagScreen(MessageComponent, IntentClassifier):
             if screening.asks_about_warning_signs:
                 _decide_intent(message, ASK_WARNING_SIGNS_INTENT)
             else:
-                _drop_red_flag_guess(message)
+                _drop_red_flag_guess(message, says_it_stopped(message.get(TEXT) or ""))
         message.set(ENTITIES, entities, add_to_output=True)
 
     def _screen(self, message: Message) -> Screening:
@@ -121,10 +128,13 @@ def _decide_intent(message: Message, intent_name: str) -> None:
     message.set(INTENT_RANKING_KEY, [dict(intent)], add_to_output=True)
 
 
-def _drop_red_flag_guess(message: Message) -> None:
-    """Remove DIET's red-flag and warning-sign intents (the screen decides those); its best
-    other intent becomes the prediction."""
+def _drop_red_flag_guess(message: Message, says_it_stopped: bool) -> None:
+    """Remove DIET's red-flag and warning-sign intents (the screen decides those), and its
+    "it has stopped" guess for a message that says nothing stopped; its best other intent
+    becomes the prediction."""
     dropped = {*RED_FLAG_INTENTS.values(), ASK_WARNING_SIGNS_INTENT}
+    if not says_it_stopped:
+        dropped.add(RESOLVED_INTENT)
     ranking = [
         ranked
         for ranked in message.get(INTENT_RANKING_KEY) or []

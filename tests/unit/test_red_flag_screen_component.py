@@ -195,3 +195,11 @@ def test_a_question_about_another_condition_is_not_a_warning_sign_question(
     )
     screen.process([message])
     assert message.get("intent") == {"name": "ask_other_medical", "confidence": 0.3}
+
+
+def test_diets_guess_that_it_stopped_needs_words_that_say_so(screen: RedFlagScreen) -> None:
+    greeting = _diet_message("hiii there", [("red_flag_resolved", 0.5), ("greet", 0.4)])
+    answer = _diet_message("no, it stopped yesterday", [("red_flag_resolved", 0.9)])
+    screen.process([greeting, answer])
+    assert greeting.get("intent")["name"] == "greet"
+    assert answer.get("intent")["name"] == "red_flag_resolved"
