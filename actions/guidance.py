@@ -34,7 +34,8 @@ class ActionSelfCareTips(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        send(dispatcher, tips_reply(knowledge_base(), latest_entity(tracker, "self_care_topic")))
+        topic = latest_entity(tracker, "self_care_topic")
+        send(dispatcher, tips_reply(knowledge_base(), topic, current_stage(tracker)))
         return []
 
 

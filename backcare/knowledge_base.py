@@ -182,10 +182,21 @@ class KnowledgeBase:
         tips = {tip.id: tip for tip in self.tips}
         return list(help_.nearest_areas), [tips[tip_id] for tip_id in help_.tip_ids]
 
-    def tips_for(self, topic: str) -> list[Tip]:
-        """Tips on one self-care topic, in file order."""
+    def tips_for(self, topic: str, stage: str | None = None) -> list[Tip]:
+        """Tips on one self-care topic, in file order; with a stage, only tips whose sources
+        cover that stage (no after-birth tip in pregnancy). None or 'unknown' keeps all."""
         _check_id(topic, TIP_TOPICS, "tip topic")
-        return [tip for tip in self.tips if tip.topic == topic]
+        stage = None if stage == "unknown" else stage
+        _check_id(stage, STAGES, "stage")
+        return [
+            tip
+            for tip in self.tips
+            if tip.topic == topic
+            and (
+                stage is None
+                or any(stage in self.sources[source_id].stages for source_id in tip.source_ids)
+            )
+        ]
 
 
 def _check_id(value: str | None, allowed: tuple[str, ...], kind: str) -> None:

@@ -320,9 +320,10 @@ def causes_reply(kb: KnowledgeBase, areas: Sequence[str], stage: str | None) -> 
     return Reply("\n".join(lines), (EXERCISES_BUTTON,))
 
 
-def tips_reply(kb: KnowledgeBase, topic: str | None) -> Reply:
-    """Self-care tips on one topic, or a menu of topics when none was named."""
-    tips = kb.tips_for(topic) if topic in TIP_TOPICS else []
+def tips_reply(kb: KnowledgeBase, topic: str | None, stage: str | None = None) -> Reply:
+    """Self-care tips on one topic for the person's stage, or a menu of topics when none was
+    named (or the guides have none for that stage)."""
+    tips = kb.tips_for(topic, stage if stage in STAGES else None) if topic in TIP_TOPICS else []
     if not tips:
         text = "Which would you like tips on?"
         if topic:

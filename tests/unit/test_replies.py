@@ -159,3 +159,13 @@ def test_how_to_warns_when_the_guides_do_not_suggest_it_at_this_stage(kb) -> Non
         how_to_reply(kb, bridge, "trimester_2").text
     )
     assert "They don't suggest it" not in how_to_reply(kb, bridge, "postpartum").text
+
+
+def test_tips_keep_to_the_stage(kb) -> None:
+    pregnant = tips_reply(kb, "sitting", "trimester_3").text
+    after = tips_reply(kb, "sitting", "postpartum").text
+    for tip in kb.tips_for("sitting"):
+        stages = {s for source_id in tip.source_ids for s in kb.sources[source_id].stages}
+        assert (tip.text in pregnant) == ("trimester_3" in stages)
+        assert (tip.text in after) == ("postpartum" in stages)
+    assert "After birth" not in pregnant
