@@ -477,6 +477,8 @@ class RedFlagDetector:
         # "does heartburn count as something to see someone about?" is not about warning signs
         other_condition = mentions_other_medical(" ".join(words)) and not reported
         asks = (mentioned or bool(self._question_matcher(work))) and not other_condition
+        if not reported:
+            return Screening(None, (), asks)
         facts = MessageFacts.of(doc.text)
         levels = calibrate({sign_id: self.signs[sign_id].urgency for sign_id in reported}, facts)
         ordered = sorted(
@@ -714,7 +716,7 @@ class _Context:
         first-person word in or just after the match makes it the writer's; for signs about
         the baby (`pronouns_are_baby`: "she's only kicked twice") "she" and "he" are the baby."""
         if objects_me:
-            after = self._lower[end : min(end + 3, self.clause_end_of(start))]
+            after = self._lower[end : min(end + 3, self._clause_end(start))]
             if any(word in FIRST_PERSON for word in self._lower[start:end] + after):
                 return False
         for i in range(start - 1, self.clause_start[start] - 1, -1):
@@ -740,9 +742,6 @@ class _Context:
             if word in ADULT_OTHERS and not (pronouns_are_baby and word in PRONOUNS):
                 return True
         return False
-
-    def clause_end_of(self, index: int) -> int:
-        return self._clause_end(index)
 
     def hypothetical(self, start: int) -> bool:
         """An "if" / "in case" / "what if" before the match in the same clause."""
