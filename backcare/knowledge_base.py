@@ -145,8 +145,7 @@ class KnowledgeBase:
     def causes_for(self, area: str | None = None, stage: str | None = None) -> list[Cause]:
         """Causes for an area and stage; None (or stage 'unknown') matches all."""
         _check_id(area, AREAS, "area")
-        stage = None if stage == "unknown" else stage
-        _check_id(stage, STAGES, "stage")
+        stage = _known_stage(stage)
         return [
             cause
             for cause in self.causes
@@ -158,14 +157,12 @@ class KnowledgeBase:
 
         Stage None (or 'unknown') returns all of the exercise's cautions.
         """
-        stage = None if stage == "unknown" else stage
-        _check_id(stage, STAGES, "stage")
+        stage = _known_stage(stage)
         return [caution for caution in exercise.cautions if caution.applies_to(stage)]
 
     def general_cautions_for(self, stage: str | None) -> list[Caution]:
         """General cautions that apply at a stage; None (or 'unknown') returns all."""
-        stage = None if stage == "unknown" else stage
-        _check_id(stage, STAGES, "stage")
+        stage = _known_stage(stage)
         return [caution for caution in self.general_cautions if caution.applies_to(stage)]
 
     def nearest_help(self, area: str, stage: str) -> tuple[list[str], list[Tip]]:
@@ -186,8 +183,7 @@ class KnowledgeBase:
         """Tips on one self-care topic, in file order; with a stage, only tips whose sources
         cover that stage (no after-birth tip in pregnancy). None or 'unknown' keeps all."""
         _check_id(topic, TIP_TOPICS, "tip topic")
-        stage = None if stage == "unknown" else stage
-        _check_id(stage, STAGES, "stage")
+        stage = _known_stage(stage)
         return [
             tip
             for tip in self.tips
@@ -197,6 +193,13 @@ class KnowledgeBase:
                 or any(stage in self.sources[source_id].stages for source_id in tip.source_ids)
             )
         ]
+
+
+def _known_stage(stage: str | None) -> str | None:
+    """A stage id, or None for no stage or 'unknown'; raises on anything else."""
+    stage = None if stage == "unknown" else stage
+    _check_id(stage, STAGES, "stage")
+    return stage
 
 
 def _check_id(value: str | None, allowed: tuple[str, ...], kind: str) -> None:
