@@ -4,7 +4,7 @@ Usage: ``python bench/nlu_eval.py [--config config.yml] [--min-intent-f1 0.95]``
 
 Trains with ``rasa train nlu`` into a temporary directory, runs ``rasa test nlu``
 on ``tests/nlu/heldout.yml`` (never trained on) into ``results/nlu-eval``, then
-prints intent macro-F1, entity micro/macro F1 per extractor and the worst
+prints intent macro-F1, entity weighted/macro F1 per extractor and the worst
 intents. Exits 1 when the intent macro-F1 is below the threshold, 2 when
 training or testing fails.
 """
@@ -27,6 +27,9 @@ NON_ENTITY_REPORTS = ("intent_report.json", "response_selection_report.json")
 # Post-processors that only rewrite or add entities: their per-extractor reports only see
 # the few entities they added themselves, so they are left out of the summary.
 POST_PROCESSORS = ("StageNormalizer", "RedFlagScreen")
+# Extractors that own one entity type: they are scored on it alone, and their replacement of
+# DIET's entities of that type makes DIET's figure for it meaningless, so it is left out.
+OWNED_ENTITIES = {"BodyAreaExtractor": {"body_area"}}
 
 
 def _run(cmd: list[str], log: Path) -> None:
@@ -56,10 +59,10 @@ def _macro_f1(report: dict[str, Any]) -> float:
     return sum(float(r["f1-score"]) for r in rows.values()) / max(len(rows), 1)
 
 
-def _micro_f1(report: dict[str, Any]) -> float:
-    if "micro avg" in report:
-        return float(report["micro avg"]["f1-score"])
-    return float(report.get("accuracy", 0.0))
+def _weighted_f1(rows: dict[str, dict[str, Any]]) -> float:
+    """F1 over some rows of a report, weighted by their support."""
+    support = sum(int(r["support"]) for r in rows.values()) or 1
+    return sum(float(r["f1-score"]) * int(r["support"]) for r in rows.values()) / support
 
 
 def summarise(out_dir: Path, worst: int = 5) -> dict[str, Any]:
@@ -79,9 +82,16 @@ def summarise(out_dir: Path, worst: int = 5) -> dict[str, Any]:
         if path.name in NON_ENTITY_REPORTS or path.name.split("_report")[0] in POST_PROCESSORS:
             continue
         report = json.loads(path.read_text())
-        rows = {k: v for k, v in _labels(report).items() if k != "no_entity"}
-        summary["entities"][path.name.removesuffix("_report.json")] = {
-            "micro_f1": _micro_f1(report),
+        extractor = path.name.removesuffix("_report.json")
+        owned = OWNED_ENTITIES.get(extractor)
+        others = set().union(*OWNED_ENTITIES.values()) if owned is None else set()
+        rows = {
+            k: v
+            for k, v in _labels(report).items()
+            if k != "no_entity" and (k in owned if owned else k not in others)
+        }
+        summary["entities"][extractor] = {
+            "weighted_f1": _weighted_f1(rows),
             "macro_f1": sum(float(r["f1-score"]) for r in rows.values()) / max(len(rows), 1),
             "per_entity": {k: (float(v["f1-score"]), int(v["support"])) for k, v in rows.items()},
         }
@@ -97,7 +107,7 @@ def print_summary(summary: dict[str, Any]) -> None:
         print(f"  {name:<22} F1 {f1:.3f} (n={support})")
     for extractor, figures in summary["entities"].items():
         print(
-            f"entities [{extractor}]: micro-F1 {figures['micro_f1']:.3f}, "
+            f"entities [{extractor}]: weighted F1 {figures['weighted_f1']:.3f}, "
             f"macro-F1 {figures['macro_f1']:.3f}"
         )
         for entity, (f1, support) in sorted(figures["per_entity"].items()):
