@@ -7,7 +7,8 @@ import json
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from backcare.knowledge_base import AREAS, STAGES, KnowledgeBase, load_knowledge_base
+from backcare.exercise_finder import find_exercise
+from backcare.knowledge_base import AREAS, STAGES, Exercise, KnowledgeBase, load_knowledge_base
 from backcare.replies import Button, Reply
 
 
@@ -30,6 +31,12 @@ def current_areas(tracker: Tracker) -> list[str]:
 def latest_entity(tracker: Tracker, entity: str) -> str | None:
     """The first value of `entity` in the latest user message (not an older slot value)."""
     return next(tracker.get_latest_entity_values(entity), None)
+
+
+def named_exercise(tracker: Tracker) -> Exercise | None:
+    """The exercise the latest message names: its `exercise` entity, else found in the text."""
+    named = latest_entity(tracker, "exercise")
+    return find_exercise(knowledge_base(), named or tracker.latest_message.get("text") or "")
 
 
 def payload(button: Button) -> str:

@@ -8,8 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.adapters import current_stage, knowledge_base, latest_entity, send
-from backcare.exercise_finder import find_exercise
+from actions.adapters import current_stage, knowledge_base, latest_entity, named_exercise, send
 from backcare.replies import how_to_reply, unknown_exercise_reply, which_exercise_reply
 
 
@@ -24,7 +23,7 @@ class ActionExplainExercise(Action):
     ) -> list[EventType]:
         kb = knowledge_base()
         named = latest_entity(tracker, "exercise")
-        exercise = find_exercise(kb, named or tracker.latest_message.get("text") or "")
+        exercise = named_exercise(tracker)
         if exercise:
             reply = how_to_reply(kb, exercise, current_stage(tracker))
         elif named:

@@ -8,8 +8,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.adapters import current_areas, current_stage, knowledge_base, latest_entity, send
-from backcare.exercise_finder import find_exercise
+from actions.adapters import (
+    current_areas,
+    current_stage,
+    knowledge_base,
+    latest_entity,
+    named_exercise,
+    send,
+)
 from backcare.replies import causes_reply, exercise_safety_reply, tips_reply
 
 
@@ -46,8 +52,8 @@ class ActionExerciseSafety(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        kb = knowledge_base()
-        named = latest_entity(tracker, "exercise")
-        exercise = find_exercise(kb, named or tracker.latest_message.get("text") or "")
-        send(dispatcher, exercise_safety_reply(kb, current_stage(tracker), exercise))
+        reply = exercise_safety_reply(
+            knowledge_base(), current_stage(tracker), named_exercise(tracker)
+        )
+        send(dispatcher, reply)
         return []

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from actions.feedback import ActionRecordFeedback
 from actions.guidance import ActionExerciseSafety, ActionExplainCauses, ActionSelfCareTips
+from backcare.knowledge_base import load_knowledge_base
+from backcare.replies import exercise_safety_reply
 from tests.actions.conftest import make_tracker, run_action, slot_events
 
 
@@ -55,3 +57,19 @@ def test_feedback_is_recorded_in_a_slot() -> None:
     assert "physical therapist" in messages[0]["text"]
     events, _ = run_action(ActionRecordFeedback(), make_tracker(intent="affirm"))
     assert slot_events(events) == {"feedback": "helpful"}
+
+
+def test_a_named_exercise_is_checked_against_the_stage() -> None:
+    tracker = make_tracker(
+        "are glute bridges ok at 22 weeks?",
+        intent="ask_exercise_safety",
+        entities=[{"entity": "exercise", "value": "glute_bridge"}],
+        stage="trimester_2",
+    )
+    _, messages = run_action(ActionExerciseSafety(), tracker)
+    kb = load_knowledge_base()
+    assert (
+        messages[0]["text"]
+        == exercise_safety_reply(kb, "trimester_2", kb.exercises["glute_bridge"]).text
+    )
+    assert "They don't suggest it for the second trimester" in messages[0]["text"]
