@@ -10,6 +10,7 @@ my hips") is left out, so a correction replaces the area instead of adding to it
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -82,7 +83,10 @@ def area_phrases(path: Path = SYNONYMS_PATH) -> tuple[tuple[str, tuple[str, ...]
     return tuple(phrases)
 
 
+@lru_cache(maxsize=1 << 16)
 def _same_word(word: str, wanted: str) -> bool:
+    """Whether a message word stands for a vocabulary word (cached: it runs on every message
+    for every phrase position)."""
     if word == wanted or (word in DETERMINERS and wanted in DETERMINERS):
         return True
     if word.rstrip("s") == wanted.rstrip("s") and len(wanted) > 3:
@@ -125,9 +129,12 @@ def find_areas(text: str) -> list[AreaMention]:
     tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(lowered)]
     words = [word for word, _, _ in tokens]
     taken = [False] * len(words)
+    starts = _starts(words)
     for phrase in _exercise_phrases():
         size = len(phrase)
-        for i in range(len(words) - size + 1):
+        for i in starts(phrase[0]):
+            if i + size > len(words):
+                continue
             if tuple(words[i : i + size]) == phrase or (
                 size > 1 and all(_same_word(words[i + k], phrase[k]) for k in range(size))
             ):
@@ -137,8 +144,8 @@ def find_areas(text: str) -> list[AreaMention]:
     denied: set[str] = set()
     for area, phrase in area_phrases():
         size = len(phrase)
-        for i in range(len(words) - size + 1):
-            if any(taken[i : i + size]):
+        for i in starts(phrase[0]):
+            if i + size > len(words) or any(taken[i : i + size]):
                 continue
             if all(_same_word(words[i + k], phrase[k]) for k in range(size)):
                 for k in range(size):
@@ -173,6 +180,19 @@ def find_areas(text: str) -> list[AreaMention]:
             found["lower_back"] = AreaMention("lower_back", generic.start(), generic.end())
     kept = [mention for area, mention in found.items() if area not in denied]
     return sorted(kept, key=lambda mention: mention.start)
+
+
+def _starts(words: list[str]) -> Callable[[str], list[int]]:
+    """Positions where a phrase's first word can match, per first word: phrases are only tried
+    there, instead of at every position (this runs on every message)."""
+    cache: dict[str, list[int]] = {}
+
+    def positions(first: str) -> list[int]:
+        if first not in cache:
+            cache[first] = [i for i, word in enumerate(words) if _same_word(word, first)]
+        return cache[first]
+
+    return positions
 
 
 def _negated(words: list[str], start: int) -> bool:
