@@ -56,6 +56,11 @@ UNKNOWN_STAGE_NOTE = (
     "trimester and after birth. Tell me how far along you are, or how long ago you gave birth, "
     "for more options."
 )
+# Said by the Rasa server itself when a custom action cannot run (launcher/rasa_server.py).
+ACTION_UNAVAILABLE = (
+    "Sorry, I can't look that up right now. Please try again in a moment. If you notice a "
+    "warning sign, or something feels wrong, contact your healthcare provider straight away."
+)
 PHYSIO_REFERRAL = (
     "A physical therapist or a pregnancy and postnatal fitness instructor can show you "
     "exercises that suit you."

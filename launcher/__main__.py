@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import argparse
 import signal
+import socket
 import subprocess
 import sys
-import time
+import threading
+from pathlib import Path
 
 from launcher.model import train_if_needed
-from launcher.settings import REPO_ROOT, ensure_api_token, server_environment
-from launcher.stack import AssistantStack, ServerFailedToStart, http_get
-
-WEB_PORT = 8080
+from launcher.settings import REPO_ROOT, configured_ports, ensure_api_token, server_environment
+from launcher.stack import AssistantStack, ServerFailedToStart, StopRequested
 
 
 def how_to_chat(stack: AssistantStack) -> str:
@@ -25,60 +25,89 @@ def how_to_chat(stack: AssistantStack) -> str:
 
  Talk to it over REST:
    curl -s {stack.rasa_url}/webhooks/rest/webhook -d '{{"sender":"me","message":"hi"}}'
- or in a terminal, in another window:  make shell   (stop this one first: it uses port 5055)
+ or in a terminal, in another window:  make shell   (stop this one first: it uses the same ports)
 
  Press Ctrl-C to stop everything.
 ================================================================================
 """.strip("\n")
 
 
-def ports_in_use(*ports: int) -> list[int]:
-    return [port for port in ports if http_get(f"http://127.0.0.1:{port}/", timeout=1)[0]]
+def configured_stack(model: Path, serve_web: bool = False, echo: bool = False) -> AssistantStack:
+    """The stack on the configured ports (README, "Settings"), with the project's API token."""
+    rasa_port, action_port, web_port = configured_ports()
+    return AssistantStack(
+        model,
+        ensure_api_token(),
+        rasa_port,
+        action_port,
+        log_dir=REPO_ROOT / server_environment()["LOG_DIR"],
+        web_port=web_port if serve_web else None,
+        echo=echo,
+    )
+
+
+def ports_in_use(*ports: int | None) -> list[int]:
+    """The ports among `ports` that something on this machine already listens on."""
+    busy = []
+    for port in filter(None, ports):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            busy.append(port)
+        except OSError:
+            pass
+    return busy
+
+
+def stop_on_signals(stop: threading.Event) -> None:
+    """Ctrl-C, SIGTERM (`kill`, `docker stop`, systemd) and SIGHUP (terminal closed) all ask for
+    one orderly stop. The handler only sets an event, so a repeated signal, or the same signal
+    sent to the whole process group, cannot cut a stop short."""
+
+    def request_stop(signum: int, frame: object) -> None:
+        stop.set()
+
+    for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop_signal, request_stop)
 
 
 def run() -> int:
     model = train_if_needed()
-    busy = ports_in_use(5005, 5055, WEB_PORT)
+    stack = configured_stack(model, serve_web=True, echo=True)
+    busy = ports_in_use(stack.rasa_port, stack.action_port, stack.web_port)
     if busy:
         print(f"Port(s) {busy} are already in use: is the assistant already running?")
         return 1
-    stack = AssistantStack(model, ensure_api_token(), web_port=WEB_PORT, echo=True)
+    stop_on_signals(stack.stop_requested)
     try:
         stack.start()
         print(how_to_chat(stack), flush=True)
-        while all(process.is_running() for process in stack.processes.values()):
-            time.sleep(1)
-        print("A server stopped unexpectedly; shutting down the others.")
+        stack.supervise()
+        if stack.stop_requested.is_set():
+            return 0
+        print("[launcher] The Rasa server keeps failing; stopping everything.", flush=True)
         return 1
-    except KeyboardInterrupt:
-        print("\nStopping...", flush=True)
+    except StopRequested:
         return 0
     except ServerFailedToStart as error:
         print(error)
         return 1
     finally:
+        print("\nStopping...", flush=True)
         stack.stop()
         print("All servers stopped.", flush=True)
 
 
 def shell() -> int:
+    """`rasa shell` in this terminal, with the action server in the background."""
     model = train_if_needed()
-    stack = AssistantStack(model, ensure_api_token())
+    stack = configured_stack(model)
     try:
         stack.start_action_server()
         return subprocess.call(
-            [
-                sys.executable,
-                "-m",
-                "rasa",
-                "shell",
-                "--model",
-                str(model),
-                "--endpoints",
-                "endpoints.yml",
-            ],
+            [sys.executable, "-m", "launcher.rasa_server", "shell", "--model", str(model)]
+            + ["--port", str(stack.rasa_port), "--endpoints", "endpoints.yml"],
             cwd=REPO_ROOT,
-            env=server_environment(ACTION_ENDPOINT_URL=f"{stack.action_url}/webhook"),
+            env=stack.environment(),
         )
     except KeyboardInterrupt:
         return 0
@@ -86,18 +115,7 @@ def shell() -> int:
         stack.stop()
 
 
-def stop_on_hangup_or_terminate() -> None:
-    """Closing the terminal (SIGHUP) or `kill` (SIGTERM) stops the servers like Ctrl-C does."""
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGHUP, interrupt)
-    signal.signal(signal.SIGTERM, interrupt)
-
-
 def main() -> int:
-    stop_on_hangup_or_terminate()
     parser = argparse.ArgumentParser(prog="python -m launcher", description=__doc__)
     parser.add_argument("command", choices=["train", "run", "shell"])
     command = parser.parse_args().command

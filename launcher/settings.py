@@ -1,6 +1,7 @@
 """Environment for the Rasa and action servers: defaults, `.env` overrides and the API token.
 
 Precedence: variables already set in the process environment, then `.env`, then DEFAULTS.
+Every setting is listed in README, "Settings".
 """
 
 from __future__ import annotations
@@ -14,7 +15,18 @@ ENV_FILE = REPO_ROOT / ".env"
 VAR_DIR = REPO_ROOT / "var"
 
 DEFAULTS = {
-    "ACTION_ENDPOINT_URL": "http://localhost:5055/webhook",
+    # Rasa's default ports; the web chat widget is served on WEB_PORT.
+    "RASA_PORT": "5005",
+    "ACTION_PORT": "5055",
+    "WEB_PORT": "8080",
+    # A custom action that has not answered after this many seconds gets a short apology
+    # instead, so nobody waits on a hung action server (launcher/rasa_server.py).
+    "ACTION_TIMEOUT_SECONDS": "6",
+    # More web origins allowed to call the Rasa server from a browser, space-separated; the
+    # widget's own page is always allowed.
+    "CORS_ORIGINS": "",
+    # The servers' logs, one file each (relative paths are from the project folder).
+    "LOG_DIR": "var/logs",
     "TRACKER_STORE_DIALECT": "sqlite",
     "TRACKER_STORE_DB": "var/tracker.db",
     "TRACKER_STORE_URL": "",
@@ -40,8 +52,9 @@ def read_env_file(path: Path = ENV_FILE) -> dict[str, str]:
 
 
 def ensure_api_token(path: Path = ENV_FILE) -> str:
-    """Return RASA_API_TOKEN from `.env`, generating and saving one on first use."""
-    token = read_env_file(path).get("RASA_API_TOKEN")
+    """Return RASA_API_TOKEN from the environment or `.env`, generating and saving one in `.env`
+    on first use."""
+    token = os.environ.get("RASA_API_TOKEN") or read_env_file(path).get("RASA_API_TOKEN")
     if token:
         return token
     token = secrets.token_hex(24)
@@ -52,6 +65,12 @@ def ensure_api_token(path: Path = ENV_FILE) -> str:
         )
     path.chmod(0o600)
     return token
+
+
+def configured_ports() -> tuple[int, int, int]:
+    """(Rasa, action server, web chat) ports, from the environment, `.env` or the defaults."""
+    environment = server_environment()
+    return tuple(int(environment[name]) for name in ("RASA_PORT", "ACTION_PORT", "WEB_PORT"))
 
 
 def server_environment(**overrides: str) -> dict[str, str]:

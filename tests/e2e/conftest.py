@@ -1,4 +1,5 @@
-"""A real action server and Rasa server on free ports, with a throwaway SQLite tracker store."""
+"""A real action server, Rasa server and widget file server on free ports, with a throwaway
+SQLite tracker store."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AssistantStack]:
     tracker_db = tmp_path_factory.mktemp("tracker-store") / "tracker.db"
-    stack = scratch_stack(train_if_needed(), tracker_db)
+    stack = scratch_stack(train_if_needed(), tracker_db, serve_web=True)
     try:
         stack.start()
         yield stack

@@ -1,8 +1,6 @@
 """End-to-end: the web chat page (web/) in headless Chromium against real Rasa + action servers."""
 
 import re
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,11 +12,8 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from launcher.stack import free_port
-
 from .browser import chromium, missing_browser
 
-ROOT = Path(__file__).resolve().parents[2]
 REPLY_TIMEOUT = 60
 SESSION_KEY = "backcare-chat-session-id"
 CHAT_INPUT = (By.ID, "message-input")
@@ -29,24 +24,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(missing_browser() is not None, reason=str(missing_browser())),
 ]
-
-
-@pytest.fixture(scope="module")
-def web_url() -> Iterator[str]:
-    """Serve web/ with scripts/serve_web.py on a free port; yield its base URL."""
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, str(ROOT / "scripts" / "serve_web.py"), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        banner = server.stdout.readline()  # printed once the socket is bound
-        assert banner.startswith("Serving"), f"serve_web.py did not start: {banner!r}"
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture
@@ -83,10 +60,10 @@ def _wait_for_bot(
 
 
 def test_chat_page_greets_answers_and_offers_quick_replies(
-    assistant, web_url: str, driver: WebDriver, tmp_path: Path
+    assistant, driver: WebDriver, tmp_path: Path
 ) -> None:
     """Greeting, a how-to answer, quick-reply buttons and session persistence in a real browser."""
-    driver.get(f"{web_url}?server={assistant.rasa_url}")
+    driver.get(f"{assistant.web_url}/?server={assistant.rasa_url}")
     try:
         assert "Back pain in pregnancy" in driver.title
         assert "not medical advice" in driver.find_element(By.CLASS_NAME, "chat-note").text

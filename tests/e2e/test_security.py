@@ -1,0 +1,52 @@
+"""End-to-end: what the running servers expose (README, "Security")."""
+
+from __future__ import annotations
+
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from launcher.stack import AssistantStack, http_get
+
+
+def preflight(stack: AssistantStack, origin: str) -> str | None:
+    """The Access-Control-Allow-Origin a browser on `origin` gets before posting a message."""
+    request = urllib.request.Request(
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        method="OPTIONS",
+        headers={"Origin": origin, "Access-Control-Request-Method": "POST"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.headers.get("Access-Control-Allow-Origin")
+
+
+def test_only_the_widgets_origin_may_call_the_server_from_a_browser(
+    assistant: AssistantStack,
+) -> None:
+    assert assistant.web_url
+    assert preflight(assistant, assistant.web_url) == assistant.web_url
+    assert preflight(assistant, "http://evil.example") is None
+
+
+@pytest.mark.parametrize("path", ["/conversations/someone/tracker", "/domain", "/status"])
+def test_the_http_api_needs_the_token(assistant: AssistantStack, path: str) -> None:
+    assert http_get(f"{assistant.rasa_url}{path}")[0] == 401
+    assert http_get(f"{assistant.rasa_url}{path}?token={assistant.api_token}")[0] == 200
+
+
+def command_lines() -> list[bytes]:
+    """Every process's arguments, as `ps` shows them to every local user."""
+    found = []
+    for path in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            found.append(path.read_bytes())
+        except OSError:  # the process ended meanwhile
+            continue
+    return found
+
+
+def test_the_token_is_on_no_command_line(assistant: AssistantStack) -> None:
+    lines = command_lines()
+    assert any(b"launcher.rasa_server" in line for line in lines)
+    assert not [line for line in lines if assistant.api_token.encode() in line]

@@ -1,0 +1,87 @@
+"""The launcher's supervision and settings, with small real processes instead of servers."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from launcher.rasa_server import rasa_arguments
+from launcher.stack import AssistantStack, RestartPolicy, stop_processes
+
+QUICK_POLICY = RestartPolicy(first_delay=0.1, max_delay=0.4, quick_exit=5.0, max_failures=3)
+
+
+def stack_with(
+    tmp_path: Path, policy: RestartPolicy = QUICK_POLICY, **programs: str
+) -> AssistantStack:
+    """A stack whose 'servers' are one-line Python programs, already started."""
+    stack = AssistantStack(Path("unused"), "token", 1, 2, tmp_path, restart_policy=policy)
+    for name, code in programs.items():
+        stack.launch(name, [sys.executable, "-c", code])
+    return stack
+
+
+def supervise_for(stack: AssistantStack, seconds: float) -> tuple[list[str], list[str]]:
+    """Run supervision steps for `seconds`; (reports, servers given up on)."""
+    reports, given_up = [], []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        name = stack.restart_exited(reports.append)
+        if name:
+            given_up.append(name)
+        time.sleep(0.05)
+    return reports, given_up
+
+
+def test_a_server_that_exits_is_restarted_with_growing_delays(tmp_path: Path) -> None:
+    patient = RestartPolicy(first_delay=0.1, max_delay=0.4, quick_exit=5.0, max_failures=50)
+    stack = stack_with(tmp_path, patient, actions="import time; time.sleep(0.2)")
+    try:
+        reports, given_up = supervise_for(stack, 3.0)
+        assert not given_up
+        delays = [line.split("restarting it in ")[1] for line in reports if "restarting" in line]
+        assert delays[:4] == ["0.1 s.", "0.2 s.", "0.4 s.", "0.4 s."]
+        assert sum("actions restarted." in line for line in reports) >= 4
+        assert stack.processes["actions"].starts >= 5
+    finally:
+        stop_processes(list(stack.processes.values()))
+
+
+def test_supervision_gives_up_after_repeated_quick_failures_and_keeps_the_others(
+    tmp_path: Path,
+) -> None:
+    stack = stack_with(tmp_path, actions="raise SystemExit(3)", web="import time; time.sleep(60)")
+    try:
+        reports, given_up = supervise_for(stack, 4.0)
+        assert given_up == ["actions"]
+        assert "exited (code 3) 3 times in a row" in reports[-1]
+        assert stack.processes["actions"].starts == QUICK_POLICY.max_failures
+        assert stack.processes["web"].is_running() and stack.processes["web"].starts == 1
+    finally:
+        stop_processes(list(stack.processes.values()))
+
+
+def test_stop_ends_a_server_that_ignores_sigterm(tmp_path: Path) -> None:
+    stubborn = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)"
+    stack = stack_with(tmp_path, rasa=stubborn)
+    time.sleep(0.5)  # let it install its handler
+    started = time.monotonic()
+    stop_processes(list(stack.processes.values()), timeout=1.0)
+    assert not stack.processes["rasa"].is_running()
+    assert time.monotonic() - started < 5
+
+
+def test_the_api_token_and_origins_reach_rasa_run_but_not_other_commands() -> None:
+    environment = {"RASA_API_TOKEN": "s3cret", "CORS_ORIGINS": "http://a.example http://b.example"}
+    arguments = rasa_arguments(["run", "--enable-api"], environment)
+    assert arguments == [
+        "run",
+        "--enable-api",
+        "--auth-token=s3cret",
+        "--cors",
+        "http://a.example",
+        "http://b.example",
+    ]
+    assert rasa_arguments(["shell", "--model", "m"], environment) == ["shell", "--model", "m"]
+    assert rasa_arguments(["run"], {}) == ["run", "--cors"]
