@@ -42,10 +42,10 @@ validate: install  ## rasa data validate
 	$(RASA) data validate --domain domain.yml --data data --config config.yml --fail-on-warnings
 
 safety-eval: install  ## red-flag screen: recall, false alarms and cost on the labelled set
-	@$(PY) bench/safety_eval.py
+	@$(PY) -m bench.safety_eval
 
 nlu-eval: install  ## train on data/nlu, test on the held-out split tests/nlu/heldout.yml
-	@$(PY) bench/nlu_eval.py
+	@$(PY) -m bench.nlu_eval
 
 field-eval: install  ## field messages: escalation recall, false alarms, understanding, fallbacks
 	@$(PY) -m bench.field_eval --halves tuning,heldout --gate heldout

@@ -1,6 +1,6 @@
 """Train an NLU-only model on data/nlu and score it on the held-out split.
 
-Usage: ``python bench/nlu_eval.py [--config config.yml] [--min-intent-f1 0.95]``
+Usage: ``python -m bench.nlu_eval [--config config.yml] [--min-intent-f1 0.95]``
 
 Trains with ``rasa train nlu`` into a temporary directory, runs ``rasa test nlu``
 on ``tests/nlu/heldout.yml`` (never trained on) into ``results/nlu-eval``, then

@@ -1,4 +1,4 @@
-"""Evaluate the red-flag screen on the labelled messages (run: python bench/safety_eval.py).
+"""Evaluate the red-flag screen on the labelled messages (run: python -m bench.safety_eval).
 
 Prints recall per urgency level, the false-alarm rate, question handling, a per-category
 table, the per-message cost of the screen and every miss. Exits non-zero when a target is
@@ -17,11 +17,9 @@ from pathlib import Path
 
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+from backcare.red_flags import RedFlagDetector, Screening, Urgency, default_detector
 
-from backcare.red_flags import RedFlagDetector, Screening, Urgency, default_detector  # noqa: E402
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 MESSAGES_PATH = REPO_ROOT / "tests" / "data" / "red_flag_messages.yml"
 MAX_FALSE_ALARM_RATE = 0.05

@@ -35,13 +35,13 @@ stage "format (ruff)" $py -m ruff format --check .
 stage "generated NLU lookup is current" $py -m backcare.nlu_lookup --check
 stage "generated warning-sign answer is current" $py -m backcare.warning_signs --check
 stage "unit and action tests" $py -m pytest tests/unit tests/actions -q --junitxml=$results/unit.xml
-stage "safety eval" $py bench/safety_eval.py
+stage "safety eval" $py -m bench.safety_eval
 stage "rasa data validate" $py -m rasa data validate --domain domain.yml --data data \
   --config config.yml --fail-on-warnings
 stage "train" train
 stage "test stories" test_stories
 stage "end-to-end tests" $py -m pytest tests/e2e -q --junitxml=$results/e2e.xml
-stage "nlu eval (held-out split)" $py bench/nlu_eval.py
+stage "nlu eval (held-out split)" $py -m bench.nlu_eval
 # The held-out half is gated on the issue-8 targets it meets (no fallback on a message that
 # names a stage or an area); the other targets are printed, met or not (README, "Field messages").
 stage "field eval (held-out half)" $py -m bench.field_eval --halves heldout --gate heldout \

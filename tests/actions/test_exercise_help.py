@@ -3,7 +3,7 @@ from __future__ import annotations
 from actions.exercise_help import ActionExplainExercise
 from backcare.knowledge_base import load_knowledge_base
 from backcare.replies import NO_STEPS, how_to_reply
-from tests.actions.conftest import make_tracker, run_action
+from tests.actions.support import make_tracker, run_action
 
 
 def explain(text: str, entity: str | None = None, **slots: object) -> str:

@@ -4,7 +4,7 @@ from actions.feedback import ActionRecordFeedback
 from actions.guidance import ActionExerciseSafety, ActionExplainCauses, ActionSelfCareTips
 from backcare.knowledge_base import load_knowledge_base
 from backcare.replies import exercise_safety_reply
-from tests.actions.conftest import make_tracker, run_action, slot_events
+from tests.actions.support import make_tracker, run_action, slot_events
 
 
 def test_causes_for_upper_back_in_pregnancy_cite_sources() -> None:

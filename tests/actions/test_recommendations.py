@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from actions.recommendations import ActionMoreExercises, ActionRecommendExercises
 from backcare.knowledge_base import load_knowledge_base
-from tests.actions.conftest import make_tracker, run_action, slot_events
+from tests.actions.support import make_tracker, run_action, slot_events
 
 
 def test_recommends_exercises_suitable_for_the_stage_and_records_them() -> None:

@@ -1,4 +1,5 @@
-"""Real rasa-sdk Trackers and a CollectingDispatcher for running actions without servers."""
+"""Real rasa-sdk Trackers and a CollectingDispatcher for running actions without servers
+(imported by the action tests: helpers, not fixtures, because each test builds its own tracker)."""
 
 from __future__ import annotations
 
