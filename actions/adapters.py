@@ -3,13 +3,43 @@
 from __future__ import annotations
 
 import json
+import logging
+from abc import ABC, abstractmethod
+from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from backcare.exercise_finder import find_exercise
 from backcare.knowledge_base import AREAS, STAGES, Exercise, KnowledgeBase, load_knowledge_base
-from backcare.replies import Button, Reply
+from backcare.log_privacy import describe_failure, logs_user_data
+from backcare.replies import ACTION_UNAVAILABLE, Button, Reply
+
+logger = logging.getLogger(__name__)
+
+
+class FailSafeAction(Action, ABC):
+    """A custom action that, when it fails, apologises and logs the failure without the
+    person's text or slots. Left to rasa-sdk, a failure returns the whole tracker in the error
+    response, and the Rasa server writes that to its log."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        try:
+            return await self.respond(dispatcher, tracker, domain)
+        except Exception as error:
+            failure = describe_failure(error, logs_user_data())
+            logger.error("Custom action %s failed\n%s", self.name(), failure)
+            dispatcher.utter_message(text=ACTION_UNAVAILABLE)
+            return []
+
+    @abstractmethod
+    async def respond(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """What the action does (rasa-sdk's `run`)."""
 
 
 def knowledge_base() -> KnowledgeBase:

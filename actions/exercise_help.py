@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.adapters import current_stage, knowledge_base, latest_entity, named_exercise, send
+from actions.adapters import (
+    FailSafeAction,
+    current_stage,
+    knowledge_base,
+    latest_entity,
+    named_exercise,
+    send,
+)
 from backcare.replies import how_to_reply, unknown_exercise_reply, which_exercise_reply
 
 
-class ActionExplainExercise(Action):
+class ActionExplainExercise(FailSafeAction):
     """Steps, dosage, cautions and source for the exercise named in the latest message."""
 
     def name(self) -> str:
         return "action_explain_exercise"
 
-    async def run(
+    async def respond(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         kb = knowledge_base()

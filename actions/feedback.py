@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.adapters import send
+from actions.adapters import FailSafeAction, send
 from backcare.replies import feedback_reply
 
 HELPFUL_INTENTS = {"feedback_helpful", "affirm"}
 
 
-class ActionRecordFeedback(Action):
+class ActionRecordFeedback(FailSafeAction):
     def name(self) -> str:
         return "action_record_feedback"
 
-    async def run(
+    async def respond(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         helpful = (tracker.latest_message.get("intent") or {}).get("name") in HELPFUL_INTENTS

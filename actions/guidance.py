@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.adapters import (
+    FailSafeAction,
     current_areas,
     current_stage,
     knowledge_base,
@@ -19,11 +20,11 @@ from actions.adapters import (
 from backcare.replies import causes_reply, exercise_safety_reply, tips_reply
 
 
-class ActionExplainCauses(Action):
+class ActionExplainCauses(FailSafeAction):
     def name(self) -> str:
         return "action_explain_causes"
 
-    async def run(
+    async def respond(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         send(
@@ -33,11 +34,11 @@ class ActionExplainCauses(Action):
         return []
 
 
-class ActionSelfCareTips(Action):
+class ActionSelfCareTips(FailSafeAction):
     def name(self) -> str:
         return "action_self_care_tips"
 
-    async def run(
+    async def respond(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         topic = latest_entity(tracker, "self_care_topic")
@@ -45,11 +46,11 @@ class ActionSelfCareTips(Action):
         return []
 
 
-class ActionExerciseSafety(Action):
+class ActionExerciseSafety(FailSafeAction):
     def name(self) -> str:
         return "action_exercise_safety"
 
-    async def run(
+    async def respond(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         reply = exercise_safety_reply(

@@ -4,23 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.adapters import current_areas, current_stage, knowledge_base, latest_entity, send
+from actions.adapters import (
+    FailSafeAction,
+    current_areas,
+    current_stage,
+    knowledge_base,
+    latest_entity,
+    send,
+)
 from backcare.recommender import recommend
 from backcare.replies import recommendation_reply
 
 
-class ActionRecommendExercises(Action):
+class ActionRecommendExercises(FailSafeAction):
     """2-3 exercises after the form: a fresh set when the message brought a new stage or area
     (a first answer or a correction), otherwise the next ones, so nothing is repeated."""
 
     def name(self) -> str:
         return "action_recommend_exercises"
 
-    async def run(
+    async def respond(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         new_facts = latest_entity(tracker, "stage") or latest_entity(tracker, "body_area")
@@ -28,13 +35,13 @@ class ActionRecommendExercises(Action):
         return recommend_and_send(dispatcher, tracker, shown)
 
 
-class ActionMoreExercises(Action):
+class ActionMoreExercises(FailSafeAction):
     """The next suitable exercises, never repeating one already shown."""
 
     def name(self) -> str:
         return "action_more_exercises"
 
-    async def run(
+    async def respond(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         return recommend_and_send(

@@ -56,10 +56,17 @@ UNKNOWN_STAGE_NOTE = (
     "trimester and after birth. Tell me how far along you are, or how long ago you gave birth, "
     "for more options."
 )
-# Said by the Rasa server itself when a custom action cannot run (launcher/rasa_server.py).
+# Said by the Rasa server itself when a custom action cannot run (launcher/rasa_server.py), and
+# by a custom action that fails (actions/adapters.py).
 ACTION_UNAVAILABLE = (
     "Sorry, I can't look that up right now. Please try again in a moment. If you notice a "
     "warning sign, or something feels wrong, contact your healthcare provider straight away."
+)
+# Said by the input channels when handling a message fails (channels/inputs.py).
+MESSAGE_FAILED = (
+    "Sorry, something went wrong on my side and I couldn't answer that. Please try again in a "
+    "moment. If you notice a warning sign, or something feels wrong, contact your healthcare "
+    "provider straight away."
 )
 PHYSIO_REFERRAL = (
     "A physical therapist or a pregnancy and postnatal fitness instructor can show you "

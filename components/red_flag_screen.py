@@ -1,14 +1,19 @@
 """Rasa component that screens every message for red flags and overrides the intent.
 
 Place it after DIETClassifier, EntitySynonymMapper and StageNormalizer, and before
-FallbackClassifier. It is the single authority on the `red_flag_*` intents:
+FallbackClassifier. It reads MessagePreparer's screen text, which may run longer than what the
+rest of the pipeline reads, and it is the single authority on the `red_flag_*` intents and on
+`message_too_long`:
 
 - a reported sign -> intent `red_flag_emergency` or `red_flag_see_soon` (confidence 1.0) and one
   `red_flag_sign` entity naming every sign heard, most urgent first ("bleeding and chest pain"),
   so the `red_flag_signs` text slot and the escalation reply name them all;
+- a message longer than the screen reads (MessagePreparer's `too_long_to_screen`) with no sign
+  in the part it read -> intent `message_too_long`: the person is asked to send it in parts;
 - a question about warning signs -> intent `ask_warning_signs` (confidence 1.0);
-- otherwise a `red_flag_*` or `ask_warning_signs` guess by DIET is replaced by DIET's best
-  other intent (DIET reads "is it normal that my back aches?" as a warning-sign question).
+- otherwise a `red_flag_*`, `ask_warning_signs` or `message_too_long` guess by DIET is replaced
+  by DIET's best other intent (DIET reads "is it normal that my back aches?" as a warning-sign
+  question).
 
 When the screen decides, the intent ranking holds only its intent: FallbackClassifier compares the
 top two confidences, and a close second from DIET must not turn a red flag into `nlu_fallback`.
@@ -46,12 +51,14 @@ from backcare.red_flags import (
 )
 from backcare.text import join_words
 from components.base import MessageComponent
+from components.message_preparer import PREPARED_TEXT
 
 RED_FLAG_INTENTS = {
     Urgency.EMERGENCY: "red_flag_emergency",
     Urgency.SEE_SOON: "red_flag_see_soon",
 }
 ASK_WARNING_SIGNS_INTENT = "ask_warning_signs"
+TOO_LONG_INTENT = "message_too_long"
 RESOLVED_INTENT = "red_flag_resolved"
 RED_FLAG_SIGN_ENTITY = "red_flag_sign"
 ROUTINE_SIGN_ENTITY = "routine_sign"
@@ -87,13 +94,20 @@ class RedFlagScreen(MessageComponent, IntentClassifier):
         else:
             if screening.routine_signs:
                 entities.append(self._routine_entity(screening))
-            if screening.asks_about_warning_signs:
+            prepared = message.get(PREPARED_TEXT)
+            if prepared is not None and prepared.too_long_to_screen:
+                _decide_intent(message, TOO_LONG_INTENT)
+            elif screening.asks_about_warning_signs:
                 _decide_intent(message, ASK_WARNING_SIGNS_INTENT)
             else:
                 _drop_red_flag_guess(message, says_it_stopped(message.get(TEXT) or ""))
         message.set(ENTITIES, entities, add_to_output=True)
 
     def _screen(self, message: Message) -> Screening:
+        """Screen the whole screen text; SpacyNLP's doc when it holds all of it."""
+        prepared = message.get(PREPARED_TEXT)
+        if prepared is not None and prepared.screen_text != prepared.nlu_text:
+            return self._detector.screen(prepared.screen_text)
         doc = message.get(SPACY_DOCS[TEXT])
         if doc is not None:
             return self._detector.screen_doc(doc)
@@ -129,10 +143,10 @@ def _decide_intent(message: Message, intent_name: str) -> None:
 
 
 def _drop_red_flag_guess(message: Message, says_it_stopped: bool) -> None:
-    """Remove DIET's red-flag and warning-sign intents (the screen decides those), and its
-    "it has stopped" guess for a message that says nothing stopped; its best other intent
-    becomes the prediction."""
-    dropped = {*RED_FLAG_INTENTS.values(), ASK_WARNING_SIGNS_INTENT}
+    """Remove DIET's red-flag, warning-sign and too-long intents (the screen decides those),
+    and its "it has stopped" guess for a message that says nothing stopped; its best other
+    intent becomes the prediction."""
+    dropped = {*RED_FLAG_INTENTS.values(), ASK_WARNING_SIGNS_INTENT, TOO_LONG_INTENT}
     if not says_it_stopped:
         dropped.add(RESOLVED_INTENT)
     ranking = [

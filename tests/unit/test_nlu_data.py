@@ -23,7 +23,10 @@ INTENTS = {
     "request_exercises", "ask_how_to", "request_more", "ask_causes", "ask_self_care",
     "ask_exercise_safety", "feedback_helpful", "feedback_not_helpful", "dont_know",
     "ask_warning_signs", "red_flag_emergency", "red_flag_see_soon", "red_flag_resolved",
+    "message_too_long",
 }  # fmt: skip
+# decided by RedFlagScreen alone, so not in the held-out split DIET is scored on
+SCREEN_ONLY_INTENTS = {"red_flag_emergency", "red_flag_see_soon", "message_too_long"}
 BODY_AREAS = {"lower_back", "mid_back", "upper_back", "neck_shoulders", "hips_pelvis", "glutes"}
 TOPICS = {
     "posture", "sitting", "sleep", "lifting", "gear", "heat_cold", "massage",
@@ -79,8 +82,8 @@ def test_heldout_size_per_intent(intent: str) -> None:
     assert 6 <= _intent_counts(heldout())[intent] <= 10
 
 
-def test_heldout_covers_all_non_red_flag_intents() -> None:
-    expected = INTENTS - {"red_flag_emergency", "red_flag_see_soon"}
+def test_heldout_covers_all_intents_diet_decides() -> None:
+    expected = INTENTS - SCREEN_ONLY_INTENTS
     assert set(_intent_counts(heldout())) == expected
 
 
