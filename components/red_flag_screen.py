@@ -1,9 +1,9 @@
 """Rasa component that screens every message for red flags and overrides the intent.
 
-Place it after DIETClassifier, EntitySynonymMapper and StageNormalizer, and before
-FallbackClassifier. It reads MessagePreparer's screen text, which may run longer than what the
-rest of the pipeline reads, and it is the single authority on the `red_flag_*` intents and on
-`message_too_long`:
+Place it last in the pipeline, after FallbackClassifier and PainIntentResolver, so nothing
+overrides what it decides. It reads MessagePreparer's screen text, which may run longer than
+what the rest of the pipeline reads, and it is the single authority on the `red_flag_*`
+intents and on `message_too_long`:
 
 - a reported sign -> intent `red_flag_emergency` or `red_flag_see_soon` (confidence 1.0) and one
   `red_flag_sign` entity naming every sign heard, most urgent first ("bleeding and chest pain"),
