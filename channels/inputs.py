@@ -15,6 +15,7 @@ for every channel.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -115,10 +116,27 @@ class RestChannel(RestInput):
 
 
 class SocketIOChannel(SocketIOInput):
-    """Rasa's `socketio` channel (the web widget's) that apologises instead of going silent."""
+    """Rasa's `socketio` channel (the web widget's) that apologises instead of going silent and
+    accepts connections only from the allowed web origins (CORS_ORIGINS, set by the launcher).
+    Rasa turns socket.io's own origin check off and leaves HTTP to the CORS headers, which
+    browsers do not apply to websockets; the check here is on connecting."""
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        return super().blueprint(answer_or_apologise(on_new_message, self.name()))
+        blueprint = super().blueprint(answer_or_apologise(on_new_message, self.name()))
+        assert self.sio is not None
+        namespace = self.namespace or "/"
+        rasa_connect = self.sio.handlers[namespace]["connect"]
+        allowed = set(os.environ.get("CORS_ORIGINS", "").split())
+
+        async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
+            origin = environ.get("HTTP_ORIGIN")
+            if origin and origin not in allowed:
+                logger.warning("Refused a socket.io connection from origin %s", origin)
+                return False
+            return await rasa_connect(sid, environ, auth)
+
+        self.sio.on("connect", connect, namespace=self.namespace)
+        return blueprint
 
 
 def _json_body(request: Request) -> Any:

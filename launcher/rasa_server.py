@@ -37,7 +37,9 @@ def answer_when_actions_fail(timeout_seconds: float) -> None:
         except ActionExecutionRejection:
             raise  # the action declined on purpose; Rasa predicts another one
         except (TimeoutError, RasaException) as error:
-            reason = error if str(error) else f"no answer in {timeout_seconds:g} s"
+            # the error's type only: an action server's error reply can quote the conversation
+            timed_out = isinstance(error, TimeoutError)
+            reason = f"no answer in {timeout_seconds:g} s" if timed_out else type(error).__name__
             logger.error("Custom action %s could not run (%s).", self.name(), reason)
             return [create_bot_utterance({"text": ACTION_UNAVAILABLE})]
 

@@ -6,6 +6,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import socketio
 
 from launcher.stack import AssistantStack, http_get
 
@@ -27,6 +28,25 @@ def test_only_the_widgets_origin_may_call_the_server_from_a_browser(
     assert assistant.web_url
     assert preflight(assistant, assistant.web_url) == assistant.web_url
     assert preflight(assistant, "http://evil.example") is None
+
+
+def socketio_connects(stack: AssistantStack, origin: str) -> bool:
+    """Whether a socket.io client presenting `origin` may connect (as a browser page would)."""
+    client = socketio.Client()
+    try:
+        client.connect(stack.rasa_url, headers={"Origin": origin}, transports=["polling"])
+    except socketio.exceptions.ConnectionError:
+        return False
+    client.disconnect()
+    return True
+
+
+def test_only_the_widgets_origin_may_open_a_socketio_connection(
+    assistant: AssistantStack,
+) -> None:
+    assert assistant.web_url
+    assert socketio_connects(assistant, assistant.web_url)
+    assert not socketio_connects(assistant, "http://evil.example")
 
 
 @pytest.mark.parametrize("path", ["/conversations/someone/tracker", "/domain", "/status"])
