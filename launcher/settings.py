@@ -79,5 +79,8 @@ def server_environment(**overrides: str) -> dict[str, str]:
     environment.update(read_env_file())
     environment.update(os.environ)
     environment.update(overrides)
+    environment.setdefault(
+        "ACTION_ENDPOINT_URL", f"http://localhost:{environment['ACTION_PORT']}/webhook"
+    )
     VAR_DIR.mkdir(exist_ok=True)
     return environment

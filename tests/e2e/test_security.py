@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 
@@ -70,3 +72,21 @@ def test_the_token_is_on_no_command_line(assistant: AssistantStack) -> None:
     lines = command_lines()
     assert any(b"launcher.rasa_server" in line for line in lines)
     assert not [line for line in lines if assistant.api_token.encode() in line]
+
+
+def test_a_conversation_can_be_deleted(assistant: AssistantStack, sender: str) -> None:
+    other = f"{sender}-other"
+    for conversation in (sender, other):
+        assistant.send(conversation, "my lower back hurts, 30 weeks")
+    forget = subprocess.run(
+        [sys.executable, "-m", "launcher.forget", sender],
+        env=assistant.environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert forget.returncode == 0, forget.stderr
+    assert "of 1 conversation(s)" in forget.stdout
+    assert not [event for event in assistant.tracker(sender)["events"] if event["event"] == "user"]
+    kept = [event for event in assistant.tracker(other)["events"] if event["event"] == "user"]
+    assert [event["text"] for event in kept] == ["my lower back hurts, 30 weeks"]
