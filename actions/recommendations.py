@@ -64,6 +64,6 @@ def recommend_and_send(
     )
     send(dispatcher, reply)
     return [
-        SlotSet("shown_exercises", shown + [item.exercise.id for item in result.recommendations]),
+        SlotSet("shown_exercises", shown + [exercise.id for exercise in result.exercises]),
         SlotSet("routine_signs", None),  # the routine note is said once
     ]

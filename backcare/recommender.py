@@ -6,24 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from backcare.knowledge_base import AREAS, STAGES, Exercise, KnowledgeBase, Tip
+from backcare.knowledge_model import check_id
 
 # With no area given we recommend for the low back: the documents say pregnancy and postpartum
 # back pain shows up there most often.
 DEFAULT_AREAS = ("lower_back",)
-UNKNOWN_STAGE = "unknown"
-
-
-@dataclass(frozen=True)
-class Recommendation:
-    """One suggested exercise and the requested (or nearest) areas it helps."""
-
-    exercise: Exercise
-    areas: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class RecommendationResult:
-    """A page of recommendations and the facts the reply needs (no wording).
+    """A page of recommended exercises and the facts the reply needs (no wording).
 
     `uncovered` are requested areas the guides name no exercise for at this stage; for them
     `nearest_areas` are the areas whose exercises (suited to the stage) the guides relate to
@@ -31,7 +23,7 @@ class RecommendationResult:
     only exercises suited to every stage are recommended.
     """
 
-    recommendations: tuple[Recommendation, ...]
+    exercises: tuple[Exercise, ...]
     stage: str | None
     areas: tuple[str, ...]
     uncovered: tuple[str, ...]
@@ -49,15 +41,13 @@ def recommend(
 ) -> RecommendationResult:
     """Recommend up to `limit` exercises for the areas that suit the stage, skipping `exclude`.
 
-    Stage None or "unknown" allows only exercises suited to every stage. For an area the
+    Stage None (not known) allows only exercises suited to every stage. For an area the
     guides give no exercise for at this stage, exercises for its nearest areas come after
     those for the requested areas, and the guides' general tips for it are returned.
     """
     if limit < 1:
         raise ValueError("limit must be at least 1")
-    stage = None if stage in (None, UNKNOWN_STAGE) else stage
-    if stage is not None and stage not in STAGES:
-        raise ValueError(f"unknown stage {stage!r}")
+    check_id(stage, STAGES, "stage")
     wanted = tuple(dict.fromkeys(areas)) or DEFAULT_AREAS
     unknown_areas = [area for area in wanted if area not in AREAS]
     if unknown_areas:
@@ -67,7 +57,7 @@ def recommend(
     nearest_areas: list[str] = []
     nearest_tips: list[Tip] = []
     for area in uncovered:
-        near, tips = kb.nearest_help(area, stage) if stage else ([], [])
+        near, tips = kb.nearest_help(area, stage)
         nearest_areas += [a for a in near if a not in wanted and a not in nearest_areas]
         nearest_tips += [tip for tip in tips if tip not in nearest_tips]
     covered = [area for area in wanted if area not in uncovered]
@@ -77,12 +67,8 @@ def recommend(
     candidates = direct + near
     shown = set(exclude)
     remaining = [exercise for exercise in candidates if exercise.id not in shown]
-    served = [*covered, *nearest_areas]
     return RecommendationResult(
-        recommendations=tuple(
-            Recommendation(exercise, tuple(a for a in served if a in exercise.areas))
-            for exercise in remaining[:limit]
-        ),
+        exercises=tuple(remaining[:limit]),
         stage=stage,
         areas=wanted,
         uncovered=uncovered,

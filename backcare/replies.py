@@ -1,9 +1,10 @@
 """Everything the assistant says in its custom actions, composed from the knowledge base.
 
-The one home for user-facing wording: the recommender and the knowledge base return facts
-(ids, flags, items), and these functions turn them into text and buttons. Buttons are data
-(title, intent, entities); the Rasa action adapter turns them into payloads. No Rasa import,
-so the wording is unit-tested directly and could serve another front end.
+The one home for user-facing wording (with the responses in domain.yml): the recommender and
+the knowledge base return facts (ids, flags, items), and these functions turn them into text
+and buttons. A stage is a stage id, or None when not known. Buttons are data (title, intent,
+entities); the Rasa action adapter turns them into payloads. No Rasa import, so the wording is
+unit-tested directly and could serve another front end.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from backcare.knowledge_base import STAGES, TIP_TOPICS, Exercise, Item, KnowledgeBase
 from backcare.recommender import RecommendationResult
 from backcare.text import join_words
+from backcare.urgency import Urgency
 
 AREA_PHRASES = {
     "lower_back": "lower back",
@@ -78,6 +80,25 @@ NO_STEPS = (
 )
 # The caution that goes with a routine sign (pain that has lasted, pain at night).
 ROUTINE_CAUTION_ID = "persistent_pain_physio"
+# The warning-sign answer (`utter_warning_signs` in domain.yml, generated with the sign labels
+# by backcare/warning_signs.py): the intro, one heading per urgency, then the after-birth note.
+WARNING_SIGNS_INTRO = "If you notice any of these, stop exercising and get help:"
+WARNING_SIGN_HEADINGS = {
+    Urgency.EMERGENCY: (
+        "Call your local emergency number, or go to your maternity unit or emergency "
+        "department now, for"
+    ),
+    Urgency.SEE_SOON: (
+        "Contact your healthcare provider (your midwife, doctor or maternity unit) the same "
+        "day for"
+    ),
+    Urgency.ROUTINE: "Mention it to your midwife, doctor or a physio at your next appointment for",
+}
+WARNING_SIGNS_AFTER_BIRTH = (
+    "After birth, light bleeding that slowly eases over the first weeks is expected; heavy "
+    "bleeding, soaking a pad within an hour, or passing large clots is an emergency. "
+    "Contractions from 37 weeks are labour: call your maternity unit when they come regularly."
+)
 
 
 @dataclass(frozen=True)
@@ -188,7 +209,7 @@ def recommendation_reply(
         lines.append(
             " ".join(kb.uncovered[(area, result.stage or "")] for area in result.uncovered)
         )
-    if not result.recommendations:
+    if not result.exercises:
         if follow_up or result.exhausted:
             lines.append(
                 "That's all the exercises the guides I use suggest for this. If the pain carries "
@@ -209,13 +230,13 @@ def recommendation_reply(
     lines.append(intro)
     if result.stage is None:
         lines.append(UNKNOWN_STAGE_NOTE)
-    for number, recommendation in enumerate(result.recommendations, start=1):
-        lines.append(_exercise_line(kb, number, recommendation.exercise, result.stage))
+    for number, exercise in enumerate(result.exercises, start=1):
+        lines.append(_exercise_line(kb, number, exercise, result.stage))
     lines += _tip_lines(kb, result)
     if result.uncovered:
         lines.append(PHYSIO_REFERRAL)
     lines.append(PROVIDER_CHECK)
-    buttons = how_to_buttons(item.exercise for item in result.recommendations)
+    buttons = how_to_buttons(result.exercises)
     return Reply("\n".join(lines), (*buttons, MORE_BUTTON, CAUSES_BUTTON))
 
 
@@ -245,7 +266,7 @@ def stage_fit_lines(exercise: Exercise, stage: str | None) -> list[str]:
     person's stage."""
     supported = join_words([STAGE_NAMES[s] for s in STAGES if s in exercise.stages])
     lines = [f"The guides I use suggest {exercise.name} for {supported}."]
-    if stage in STAGES:
+    if stage is not None:
         lines.append(
             f"That includes {STAGE_NAMES[stage]}."
             if stage in exercise.stages
@@ -260,10 +281,10 @@ def how_to_reply(kb: KnowledgeBase, exercise: Exercise, stage: str | None = None
     it), a warning when the guides don't suggest it at the person's stage, the cautions that
     apply at that stage, and the source."""
     lines = [f"{exercise.name}: {exercise.why_for(stage)}"]
-    if stage in STAGES and stage not in exercise.stages:
+    if stage is not None and stage not in exercise.stages:
         lines += stage_fit_lines(exercise, stage)
     lines += how_to_lines(kb, exercise)
-    cautions = kb.cautions_for(exercise, stage if stage in STAGES else None)
+    cautions = kb.cautions_for(exercise, stage)
     if cautions:
         lines.append("Take care: " + " ".join(caution.text for caution in cautions))
     buttons: list[Button] = []
@@ -273,7 +294,7 @@ def how_to_reply(kb: KnowledgeBase, exercise: Exercise, stage: str | None = None
             for other in kb.exercises.values()
             if other.has_documented_steps
             and set(other.areas) & set(exercise.areas)
-            and (stage not in STAGES or stage in other.stages)
+            and (stage is None or stage in other.stages)
         ]
         if with_steps:
             names = join_words([other.name for other in with_steps[:3]])
@@ -335,7 +356,7 @@ def causes_reply(kb: KnowledgeBase, areas: Sequence[str], stage: str | None) -> 
 def tips_reply(kb: KnowledgeBase, topic: str | None, stage: str | None = None) -> Reply:
     """Self-care tips on one topic for the person's stage, or a menu of topics when none was
     named (or the guides have none for that stage)."""
-    tips = kb.tips_for(topic, stage if stage in STAGES else None) if topic in TIP_TOPICS else []
+    tips = kb.tips_for(topic, stage) if topic in TIP_TOPICS else []
     if not tips:
         text = "Which would you like tips on?"
         if topic:
@@ -356,7 +377,6 @@ def exercise_safety_reply(
     """Is an exercise (or exercise in general) safe: for a named exercise, the stages the
     guides support it for, whether that includes the person's stage, its cautions and source;
     otherwise the guides' general cautions for the stage and their routine tips."""
-    stage = stage if stage in STAGES else None
     if exercise is None:
         lines = ["What the guides say about exercising safely:"]
         lines += [

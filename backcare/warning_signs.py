@@ -1,7 +1,8 @@
 """Generate the warning-sign answer (`utter_warning_signs` in domain.yml) from the sign data.
 
 The answer is a domain response, so it works when the action server is down; generating it
-from `red_flag_phrases.yml` means it can never leave out a sign the screen escalates on. Run
+from `red_flag_phrases.yml` means it can never leave out a sign the screen escalates on (its
+wording around the sign labels lives in backcare/replies.py). Run
 `python -m backcare.warning_signs` to rewrite the block in domain.yml, or add `--check` to exit
 1 when it is stale (`make test` does).
 """
@@ -14,48 +15,29 @@ import sys
 import textwrap
 from pathlib import Path
 
-import yaml
-
-from backcare.red_flags import PHRASES_PATH
+from backcare.red_flag_signs import PHRASES_PATH, read_phrase_book
+from backcare.replies import WARNING_SIGN_HEADINGS, WARNING_SIGNS_AFTER_BIRTH, WARNING_SIGNS_INTRO
 from backcare.urgency import Urgency
 
 DOMAIN_PATH = Path(__file__).resolve().parent.parent / "domain.yml"
 RESPONSE = "utter_warning_signs"
-HEADINGS = {
-    Urgency.EMERGENCY: (
-        "Call your local emergency number, or go to your maternity unit or emergency "
-        "department now, for"
-    ),
-    Urgency.SEE_SOON: (
-        "Contact your healthcare provider (your midwife, doctor or maternity unit) the same "
-        "day for"
-    ),
-    Urgency.ROUTINE: "Mention it to your midwife, doctor or a physio at your next appointment for",
-}
-INTRO = "If you notice any of these, stop exercising and get help:"
-AFTER_BIRTH = (
-    "After birth, light bleeding that slowly eases over the first weeks is expected; heavy "
-    "bleeding, soaking a pad within an hour, or passing large clots is an emergency. "
-    "Contractions from 37 weeks are labour: call your maternity unit when they come regularly."
-)
 
 
 def signs_by_urgency(path: Path = PHRASES_PATH) -> dict[Urgency, list[str]]:
     """The list wording of every sign, grouped by urgency, in file order."""
-    signs = yaml.safe_load(path.read_text(encoding="utf-8"))["signs"]
-    grouped: dict[Urgency, list[str]] = {urgency: [] for urgency in HEADINGS}
-    for sign in signs:
-        grouped[Urgency(sign["urgency"])].append(sign.get("list_label") or sign["label"])
+    grouped: dict[Urgency, list[str]] = {urgency: [] for urgency in WARNING_SIGN_HEADINGS}
+    for entry in read_phrase_book(path).signs:
+        grouped[entry.sign.urgency].append(entry.list_label)
     return grouped
 
 
 def render_text(path: Path = PHRASES_PATH) -> str:
     """The answer: one paragraph per urgency level, then the after-birth calibration."""
-    paragraphs = [INTRO]
+    paragraphs = [WARNING_SIGNS_INTRO]
     for urgency, labels in signs_by_urgency(path).items():
         if labels:
-            paragraphs.append(f"{HEADINGS[urgency]}: {'; '.join(labels)}.")
-    paragraphs.append(AFTER_BIRTH)
+            paragraphs.append(f"{WARNING_SIGN_HEADINGS[urgency]}: {'; '.join(labels)}.")
+    paragraphs.append(WARNING_SIGNS_AFTER_BIRTH)
     return "\n\n".join(paragraphs)
 
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from launcher.settings import server_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 AVERAGES = ("accuracy", "micro avg", "macro avg", "weighted avg")
@@ -34,7 +35,7 @@ OWNED_ENTITIES = {"BodyAreaExtractor": {"body_area"}}
 
 def _run(cmd: list[str], log: Path) -> None:
     """Run a rasa command from the repo root, logging its output; raise on failure."""
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore"}
+    env = server_environment(PYTHONWARNINGS="ignore")  # quiet TensorFlow, no telemetry
     start = time.monotonic()
     with log.open("a") as handle:
         handle.write(f"$ {' '.join(cmd)}\n")

@@ -9,17 +9,13 @@ values the synonyms did not map to an area id (DIET sometimes tags "topper" or "
 
 from __future__ import annotations
 
-from typing import Any
-
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
     ENTITIES,
-    ENTITY_ATTRIBUTE_END,
     ENTITY_ATTRIBUTE_START,
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
-    EXTRACTOR,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
@@ -43,15 +39,6 @@ class BodyAreaExtractor(MessageComponent, EntityExtractorMixin):
             if entity.get(ENTITY_ATTRIBUTE_TYPE) != BODY_AREA_ENTITY
             or (not mentions and entity.get(ENTITY_ATTRIBUTE_VALUE) in AREAS)
         ]
-        entities += [self._entity(m.area, m.start, m.end) for m in mentions]
+        entities += [self.entity(BODY_AREA_ENTITY, m.area, (m.start, m.end)) for m in mentions]
         entities.sort(key=lambda entity: entity.get(ENTITY_ATTRIBUTE_START) or 0)
         message.set(ENTITIES, entities, add_to_output=True)
-
-    def _entity(self, area: str, start: int, end: int) -> dict[str, Any]:
-        return {
-            ENTITY_ATTRIBUTE_TYPE: BODY_AREA_ENTITY,
-            ENTITY_ATTRIBUTE_VALUE: area,
-            ENTITY_ATTRIBUTE_START: start,
-            ENTITY_ATTRIBUTE_END: end,
-            EXTRACTOR: self.__class__.__name__,
-        }

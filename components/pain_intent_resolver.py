@@ -10,8 +10,6 @@ what is missing.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
@@ -21,13 +19,12 @@ from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
 from backcare.other_medical import mentions_other_medical
-from components.base import MessageComponent
+from components.base import MessageComponent, decide_intent
 
 FACT_ENTITIES = {"body_area", "stage"}
 PAIN_INTENT = "describe_pain"
@@ -62,11 +59,9 @@ class PainIntentResolver(MessageComponent, IntentClassifier):
             for entity in message.get(ENTITIES) or []
         ):
             return
-        decided: dict[str, Any] = {INTENT_NAME_KEY: PAIN_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-        message.set(INTENT, decided, add_to_output=True)
-        ranking = [
+        others = [
             ranked
             for ranked in message.get(INTENT_RANKING_KEY) or []
             if ranked.get(INTENT_NAME_KEY) != PAIN_INTENT
         ]
-        message.set(INTENT_RANKING_KEY, [dict(decided), *ranking], add_to_output=True)
+        decide_intent(message, PAIN_INTENT, others)

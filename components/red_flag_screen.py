@@ -29,11 +29,8 @@ from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     ENTITIES,
-    ENTITY_ATTRIBUTE_END,
     ENTITY_ATTRIBUTE_START,
     ENTITY_ATTRIBUTE_TYPE,
-    ENTITY_ATTRIBUTE_VALUE,
-    EXTRACTOR,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -42,15 +39,12 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from backcare.red_flags import (
-    RedFlagDetector,
-    Screening,
-    Urgency,
-    default_detector,
-    says_it_stopped,
-)
+from backcare.red_flag_signs import RedFlagSign
+from backcare.red_flag_time import says_it_stopped
+from backcare.red_flags import RedFlagDetector, Screening, default_detector
 from backcare.text import join_words
-from components.base import MessageComponent
+from backcare.urgency import Urgency
+from components.base import MessageComponent, decide_intent
 from components.message_preparer import PREPARED_TEXT
 
 RED_FLAG_INTENTS = {
@@ -87,18 +81,18 @@ class RedFlagScreen(MessageComponent, IntentClassifier):
             if entity.get(ENTITY_ATTRIBUTE_TYPE) not in SCREEN_ENTITIES
         ]
         if screening.urgency is not None:
-            _decide_intent(message, RED_FLAG_INTENTS[screening.urgency])
+            decide_intent(message, RED_FLAG_INTENTS[screening.urgency])
             entities.append(self._sign_entity(screening))
             entities.sort(key=lambda entity: entity.get(ENTITY_ATTRIBUTE_START, 0))
-            entities.append(self._entity(CHECK_ENTITY, screening.check or NO_CHECK))
+            entities.append(self.entity(CHECK_ENTITY, screening.check or NO_CHECK))
         else:
             if screening.routine_signs:
                 entities.append(self._routine_entity(screening))
             prepared = message.get(PREPARED_TEXT)
             if prepared is not None and prepared.too_long_to_screen:
-                _decide_intent(message, TOO_LONG_INTENT)
+                decide_intent(message, TOO_LONG_INTENT)
             elif screening.asks_about_warning_signs:
-                _decide_intent(message, ASK_WARNING_SIGNS_INTENT)
+                decide_intent(message, ASK_WARNING_SIGNS_INTENT)
             else:
                 _drop_red_flag_guess(message, says_it_stopped(message.get(TEXT) or ""))
         message.set(ENTITIES, entities, add_to_output=True)
@@ -114,32 +108,20 @@ class RedFlagScreen(MessageComponent, IntentClassifier):
         return self._detector.screen(message.get(TEXT) or "")
 
     def _sign_entity(self, screening: Screening) -> dict[str, Any]:
-        labels = list(dict.fromkeys(sign.label for sign in screening.signs))
-        return {
-            ENTITY_ATTRIBUTE_TYPE: RED_FLAG_SIGN_ENTITY,
-            ENTITY_ATTRIBUTE_VALUE: join_words(labels),
-            ENTITY_ATTRIBUTE_START: min(start for start, _ in screening.sign_spans),
-            ENTITY_ATTRIBUTE_END: max(end for _, end in screening.sign_spans),
-            EXTRACTOR: self.__class__.__name__,
-        }
+        """One entity naming every escalating sign, spanning from the first to the last."""
+        span = (
+            min(start for start, _ in screening.sign_spans),
+            max(end for _, end in screening.sign_spans),
+        )
+        return self.entity(RED_FLAG_SIGN_ENTITY, _named(screening.signs), span)
 
     def _routine_entity(self, screening: Screening) -> dict[str, Any]:
-        labels = list(dict.fromkeys(sign.label for sign in screening.routine_signs))
-        return self._entity(ROUTINE_SIGN_ENTITY, join_words(labels))
-
-    def _entity(self, entity_type: str, value: str) -> dict[str, Any]:
-        return {
-            ENTITY_ATTRIBUTE_TYPE: entity_type,
-            ENTITY_ATTRIBUTE_VALUE: value,
-            EXTRACTOR: self.__class__.__name__,
-        }
+        return self.entity(ROUTINE_SIGN_ENTITY, _named(screening.routine_signs))
 
 
-def _decide_intent(message: Message, intent_name: str) -> None:
-    """Set the screen's intent with full confidence as the only ranked intent."""
-    intent = {INTENT_NAME_KEY: intent_name, PREDICTED_CONFIDENCE_KEY: 1.0}
-    message.set(INTENT, intent, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [dict(intent)], add_to_output=True)
+def _named(signs: tuple[RedFlagSign, ...]) -> str:
+    """The signs' labels, each once: "bleeding and chest pain"."""
+    return join_words(list(dict.fromkeys(sign.label for sign in signs)))
 
 
 def _drop_red_flag_guess(message: Message, says_it_stopped: bool) -> None:

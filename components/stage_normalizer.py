@@ -1,13 +1,12 @@
 """Rasa component that turns raw ``stage`` entity text into canonical stage ids.
 
-Place it after DIETClassifier and EntitySynonymMapper. For every ``stage`` entity
-it parses the whole message with :func:`backcare.stage.parse_stage` (the context decides:
-"LO is 4 months" is after birth although "4 months" alone reads as pregnant), falling back
-to the entity text and value, rewrites ``value`` to ``trimester_1`` .. ``postpartum`` and
-adds a ``stage_weeks`` entity when a number of weeks is known. Stage entities that cannot be
-parsed are dropped. When no ``stage`` entity was
-found, the whole message is scanned and a stage is added only when the message
-has pregnancy or birth context words.
+Place it after DIETClassifier and EntitySynonymMapper. For every ``stage`` entity it parses
+the whole message with :func:`backcare.stage.parse_stage` (the context decides: "LO is 4
+months" is after birth although "4 months" alone reads as pregnant), falling back to the
+entity text and value, rewrites ``value`` to ``trimester_1`` .. ``postpartum`` and adds a
+``stage_weeks`` entity when a number of weeks is known. Stage entities that cannot be parsed
+are dropped. When no ``stage`` entity was found, the whole message is scanned and a stage is
+added only when the message has pregnancy or birth context words.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_START,
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
-    EXTRACTOR,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
@@ -91,14 +89,9 @@ class StageNormalizer(MessageComponent, EntityExtractorMixin):
         return None
 
     def _weeks_entity(self, stage_entity: dict[str, Any], info: StageInfo) -> dict[str, Any]:
-        weeks = round(float(info.weeks or 0.0), 1)
-        return {
-            ENTITY_ATTRIBUTE_TYPE: STAGE_WEEKS_ENTITY,
-            ENTITY_ATTRIBUTE_START: stage_entity.get(ENTITY_ATTRIBUTE_START),
-            ENTITY_ATTRIBUTE_END: stage_entity.get(ENTITY_ATTRIBUTE_END),
-            ENTITY_ATTRIBUTE_VALUE: weeks,
-            EXTRACTOR: self.name,
-        }
+        """The number of weeks, on the stage entity's span."""
+        span = (stage_entity.get(ENTITY_ATTRIBUTE_START), stage_entity.get(ENTITY_ATTRIBUTE_END))
+        return self.entity(STAGE_WEEKS_ENTITY, round(float(info.weeks or 0.0), 1), span)
 
     def _scan_text(self, text: str) -> list[dict[str, Any]]:
         if not text or not has_stage_context(text):
@@ -107,13 +100,7 @@ class StageNormalizer(MessageComponent, EntityExtractorMixin):
         if mention is None:
             return []
         info, start, end = mention
-        stage_entity: dict[str, Any] = {
-            ENTITY_ATTRIBUTE_TYPE: STAGE_ENTITY,
-            ENTITY_ATTRIBUTE_START: start,
-            ENTITY_ATTRIBUTE_END: end,
-            ENTITY_ATTRIBUTE_VALUE: info.stage,
-            EXTRACTOR: self.name,
-        }
+        stage_entity = self.entity(STAGE_ENTITY, info.stage, (start, end))
         found = [stage_entity]
         if info.weeks is not None:
             found.append(self._weeks_entity(stage_entity, info))

@@ -9,6 +9,9 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.adapters import payload
+from backcare.replies import Reply
+
 DOMAIN: dict[str, Any] = {}
 
 
@@ -35,6 +38,11 @@ def make_tracker(
     )
 
 
+def exercise_entity(exercise_id: str) -> list[dict[str, Any]]:
+    """The entities of a message naming one exercise."""
+    return [{"entity": "exercise", "value": exercise_id}]
+
+
 def run_action(action: Action, tracker: Tracker) -> tuple[list[dict[str, Any]], list[dict]]:
     """Run an action; return (events, messages the dispatcher collected)."""
     dispatcher = CollectingDispatcher()
@@ -44,3 +52,13 @@ def run_action(action: Action, tracker: Tracker) -> tuple[list[dict[str, Any]], 
 
 def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {event["name"]: event["value"] for event in events if event.get("event") == "slot"}
+
+
+def said(messages: list[dict]) -> list[tuple[str, list[dict]]]:
+    """Each collected message as (text, buttons)."""
+    return [(message["text"], message["buttons"]) for message in messages]
+
+
+def sent(reply: Reply) -> tuple[str, list[dict]]:
+    """The (text, buttons) an action sends for a reply built by backcare.replies."""
+    return reply.text, [{"title": b.title, "payload": payload(b)} for b in reply.buttons]

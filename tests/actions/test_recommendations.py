@@ -1,35 +1,34 @@
 from __future__ import annotations
 
 from actions.recommendations import ActionMoreExercises, ActionRecommendExercises
-from backcare.knowledge_base import load_knowledge_base
-from tests.actions.support import make_tracker, run_action, slot_events
+from backcare.knowledge_base import STAGES, load_knowledge_base
+from backcare.recommender import recommend
+from backcare.replies import recommendation_reply, red_flag_reminder
+from tests.actions.support import make_tracker, run_action, said, sent, slot_events
 
 
 def test_recommends_exercises_suitable_for_the_stage_and_records_them() -> None:
     tracker = make_tracker(stage="trimester_2", body_areas=["upper_back"])
     events, messages = run_action(ActionRecommendExercises(), tracker)
-    shown = slot_events(events)["shown_exercises"]
     kb = load_knowledge_base()
+    result = recommend(kb, "trimester_2", ["upper_back"])
+    shown = [exercise.id for exercise in result.exercises]
+    assert slot_events(events) == {"shown_exercises": shown, "routine_signs": None}
+    assert said(messages) == [sent(recommendation_reply(kb, result))]
     assert 2 <= len(shown) <= 3
     assert all("trimester_2" in kb.exercises[exercise_id].stages for exercise_id in shown)
-    text = messages[0]["text"]
-    assert all(kb.exercises[exercise_id].name in text for exercise_id in shown)
-    assert "Source" in text
     payloads = [button["payload"] for button in messages[0]["buttons"]]
-    assert "/request_more" in payloads and "/ask_causes" in payloads
+    assert payloads[-2:] == ["/request_more", "/ask_causes"]
 
 
 def test_missing_slots_still_give_safe_all_stage_exercises() -> None:
     events, messages = run_action(ActionRecommendExercises(), make_tracker())
     kb = load_knowledge_base()
-    for exercise_id in slot_events(events)["shown_exercises"]:
-        assert set(kb.exercises[exercise_id].stages) >= {
-            "trimester_1",
-            "trimester_2",
-            "trimester_3",
-            "postpartum",
-        }
-    assert messages and messages[0]["text"]
+    result = recommend(kb, None, [])
+    shown = slot_events(events)["shown_exercises"]
+    assert shown == [exercise.id for exercise in result.exercises]
+    assert all(set(STAGES) <= set(kb.exercises[exercise_id].stages) for exercise_id in shown)
+    assert said(messages) == [sent(recommendation_reply(kb, result))]
 
 
 def test_skipped_stage_recommends_only_exercises_for_every_stage() -> None:
@@ -37,8 +36,8 @@ def test_skipped_stage_recommends_only_exercises_for_every_stage() -> None:
     events, _ = run_action(ActionRecommendExercises(), tracker)
     kb = load_knowledge_base()
     shown = slot_events(events)["shown_exercises"]
-    assert shown
-    assert all(len(kb.exercises[exercise_id].stages) == 4 for exercise_id in shown)
+    assert shown == [exercise.id for exercise in recommend(kb, None, []).exercises]
+    assert shown and all(len(kb.exercises[exercise_id].stages) == 4 for exercise_id in shown)
 
 
 def test_reminder_comes_first_after_an_escalation() -> None:
@@ -46,7 +45,10 @@ def test_reminder_comes_first_after_an_escalation() -> None:
         stage="trimester_3", body_areas=["lower_back"], red_flag_signs="bleeding"
     )
     _, messages = run_action(ActionRecommendExercises(), tracker)
-    assert messages[0]["text"].startswith("First, a reminder: earlier you mentioned bleeding")
+    kb = load_knowledge_base()
+    result = recommend(kb, "trimester_3", ["lower_back"])
+    assert said(messages) == [sent(recommendation_reply(kb, result, red_flag_signs="bleeding"))]
+    assert messages[0]["text"].startswith(red_flag_reminder("bleeding") + "\n")
 
 
 def test_more_never_repeats_and_says_when_none_are_left() -> None:
@@ -79,10 +81,11 @@ def test_a_message_without_new_facts_moves_on_instead_of_repeating() -> None:
         shown_exercises=shown,
     )
     events, messages = run_action(ActionRecommendExercises(), tracker)
-    now_shown = slot_events(events)["shown_exercises"]
-    assert now_shown[: len(shown)] == shown
-    assert not set(now_shown[len(shown) :]) & set(shown)
-    assert messages[0]["text"].startswith("Here are some more")
+    kb = load_knowledge_base()
+    more = recommend(kb, "trimester_3", ["lower_back"], exclude=shown)
+    assert more.exercises and not {exercise.id for exercise in more.exercises} & set(shown)
+    assert slot_events(events)["shown_exercises"] == shown + [e.id for e in more.exercises]
+    assert said(messages) == [sent(recommendation_reply(kb, more, follow_up=True))]
 
 
 def test_a_corrected_stage_starts_a_fresh_set() -> None:
@@ -95,5 +98,7 @@ def test_a_corrected_stage_starts_a_fresh_set() -> None:
         shown_exercises=["pelvic_tilts", "cat_cow", "hip_flexor_stretch"],
     )
     events, messages = run_action(ActionRecommendExercises(), tracker)
-    assert len(slot_events(events)["shown_exercises"]) <= 3
-    assert messages[0]["text"].startswith("Here are some gentle exercises")
+    kb = load_knowledge_base()
+    fresh = recommend(kb, "trimester_3", ["lower_back"])
+    assert slot_events(events)["shown_exercises"] == [e.id for e in fresh.exercises]
+    assert said(messages) == [sent(recommendation_reply(kb, fresh))]

@@ -9,8 +9,7 @@ import time
 from backcare.replies import ACTION_UNAVAILABLE
 from launcher.settings import DEFAULTS
 from launcher.stack import AssistantStack
-
-from .conftest import texts
+from tests.e2e.replies import texts
 
 RECOMMENDATION = "my upper back hurts and I'm 20 weeks pregnant"
 ANSWER_DEADLINE = 10  # seconds: the bound for an answer while the action server hangs

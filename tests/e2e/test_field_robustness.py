@@ -8,7 +8,7 @@ import yaml
 from backcare.knowledge_base import load_knowledge_base
 from backcare.red_flags import PHRASES_PATH
 from launcher.stack import AssistantStack
-from tests.e2e.conftest import texts
+from tests.e2e.replies import texts
 
 
 def test_a_corrected_area_replaces_the_old_one(assistant: AssistantStack, sender: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from launcher.stack import AssistantStack
-from tests.e2e.conftest import texts
+from tests.e2e.replies import texts
 
 
 def test_first_answer_has_the_greeting_and_the_disclaimer_once(

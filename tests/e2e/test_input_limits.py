@@ -19,7 +19,7 @@ import yaml
 from backcare.message_text import NLU_MAX_CHARS, SCREEN_MAX_CHARS
 from backcare.replies import MESSAGE_FAILED
 from launcher.stack import AssistantStack
-from tests.e2e.conftest import texts
+from tests.e2e.replies import texts
 from tests.e2e.test_safety import EMERGENCY_ADVICE, assert_escalated
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -21,8 +21,8 @@ import pytest
 from launcher.model import train_if_needed
 from launcher.settings import REPO_ROOT
 from launcher.stack import free_port, http_get
+from tests.e2e.replies import texts
 
-from .conftest import texts
 from .test_safety import EMERGENCY_ADVICE
 
 START_TIMEOUT = 240

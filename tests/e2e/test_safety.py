@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from backcare.knowledge_base import load_knowledge_base
+from backcare.replies import red_flag_reminder
 from backcare.warning_signs import render_text
 from launcher.stack import AssistantStack
-from tests.e2e.conftest import texts
+from tests.e2e.replies import texts
 
 EMERGENCY_ADVICE = "call your local emergency number"
 SEE_SOON_ADVICE = "contact your healthcare provider today"
@@ -27,7 +28,7 @@ def assert_escalated(answer: str, advice: str) -> None:
 def test_emergency_at_the_first_message(assistant: AssistantStack, sender: str) -> None:
     answer = texts(assistant.send(sender, "I'm 30 weeks and I'm bleeding quite heavily"))
     assert_escalated(answer, EMERGENCY_ADVICE)
-    assert "bleeding" in answer, "the reply names the sign it heard"
+    assert "You mentioned bleeding, and that can need urgent care." in answer, "names the sign"
 
 
 def test_see_soon_sign_in_the_middle_of_the_form(assistant: AssistantStack, sender: str) -> None:
@@ -47,7 +48,7 @@ def test_escalation_after_recommendations_and_reminder_later(
     answer = texts(assistant.send(sender, "also my waters seem to be leaking"))
     assert_escalated(answer, EMERGENCY_ADVICE)
     later = texts(assistant.send(sender, "show me more exercises"))
-    assert later.startswith("First, a reminder"), later
+    assert later.startswith(red_flag_reminder("fluid leaking or your waters breaking")), later
 
 
 def test_sign_buried_in_a_long_message(assistant: AssistantStack, sender: str) -> None:
@@ -71,8 +72,10 @@ def test_negated_or_third_person_signs_do_not_alarm(
     assistant: AssistantStack, sender: str, message: str
 ) -> None:
     answer = texts(assistant.send(sender, message))
-    assert EMERGENCY_ADVICE not in answer
-    assert SEE_SOON_ADVICE not in answer
+    assert EMERGENCY_ADVICE not in answer and SEE_SOON_ADVICE not in answer
+    events = assistant.tracker(sender)["events"]
+    actions = {event["name"] for event in events if event["event"] == "action"}
+    assert not actions & {"utter_red_flag_emergency", "utter_red_flag_see_soon"}
 
 
 def test_question_about_warning_signs_gets_the_list_not_an_alarm(

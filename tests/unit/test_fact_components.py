@@ -5,32 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rasa.engine.graph import ExecutionContext
-from rasa.engine.storage.local_model_storage import LocalModelStorage
-from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 
 from components.body_area_extractor import BodyAreaExtractor
 from components.pain_intent_resolver import PainIntentResolver
-
-
-def _create(cls: Any, tmp_path: Any) -> Any:
-    return cls.create(
-        cls.get_default_config(),
-        LocalModelStorage(tmp_path),
-        Resource(cls.__name__),
-        ExecutionContext(graph_schema=None),  # type: ignore[arg-type]
-    )
+from tests.unit.component_support import create
 
 
 @pytest.fixture()
 def extractor(tmp_path: Any) -> BodyAreaExtractor:
-    return _create(BodyAreaExtractor, tmp_path)
+    return create(BodyAreaExtractor, tmp_path)
 
 
 @pytest.fixture()
 def resolver(tmp_path: Any) -> PainIntentResolver:
-    return _create(PainIntentResolver, tmp_path)
+    return create(PainIntentResolver, tmp_path)
 
 
 def _areas(message: Message) -> list[str]:

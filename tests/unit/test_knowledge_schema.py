@@ -125,7 +125,7 @@ def test_every_area_and_stage_is_covered_or_sends_to_a_provider(kb, area, stage)
 def test_lookups(kb):
     assert all(cause.stages for cause in kb.causes_for("upper_back", "trimester_3"))
     assert kb.causes_for("glutes", "postpartum")
-    assert kb.causes_for(None, "unknown") == list(kb.causes)
+    assert kb.causes_for(None, None) == list(kb.causes)
     assert kb.tips_for("sleep")
     with pytest.raises(ValueError):
         kb.tips_for("cooking")
@@ -159,7 +159,7 @@ def _copy_with(tmp_path: Path, file_name: str, edit) -> Path:
         ("exercises.yml", lambda d: d["exercises"].append(dict(d["exercises"][0])), "pelvic_tilts"),
         ("causes.yml", lambda d: d["causes"][0].update(stages=["later"]), "common_in_pregnancy"),
         ("tips.yml", lambda d: d["tips"][0].update(topic="diet"), "posture_everyday"),
-        ("cautions.yml", lambda d: d["uncovered"].pop(), "neck_shoulders/postpartum"),
+        ("coverage.yml", lambda d: d["uncovered"].pop(), "neck_shoulders/postpartum"),
     ],
 )
 def test_bad_data_names_file_and_entry(tmp_path, file_name, edit, entry_id):
@@ -209,9 +209,9 @@ def test_cautions_for_filters_by_stage(kb):
     assert "consult_provider_first" in in_pregnancy
     assert "pelvic_floor_physio_after_birth" not in in_pregnancy
     assert kb.cautions_for(childs_pose, None) == list(childs_pose.cautions)
-    assert kb.cautions_for(childs_pose, "unknown") == list(childs_pose.cautions)
-    with pytest.raises(ValueError):
-        kb.cautions_for(childs_pose, "trimester_4")
+    for not_a_stage in ("trimester_4", "unknown"):  # the adapter turns "unknown" into None
+        with pytest.raises(ValueError):
+            kb.cautions_for(childs_pose, not_a_stage)
     general = [caution.id for caution in kb.general_cautions_for("postpartum")]
     assert "pelvic_floor_physio_after_birth" in general and "consult_provider_first" not in general
     assert kb.general_cautions_for(None) == list(kb.general_cautions)
@@ -247,7 +247,7 @@ def test_nearest_help(kb):
         "postpartum" in ex.stages for ex in kb.suitable_exercises("upper_back", "postpartum")
     )
     assert kb.nearest_help("lower_back", "postpartum") == ([], [])
-    assert kb.nearest_help("glutes", "unknown") == ([], [])
+    assert kb.nearest_help("glutes", None) == ([], [])
     with pytest.raises(ValueError):
         kb.nearest_help("elbow", "postpartum")
     with pytest.raises(ValueError):
@@ -317,28 +317,28 @@ def _set_exercise(exercise_id: str, **values):
             "deep_breathing",
             "why_by_stage",
         ),
-        ("cautions.yml", _set_uncovered(0, nearest_areas=["elbow"]), "glutes/trimester_1", "elbow"),
+        ("coverage.yml", _set_uncovered(0, nearest_areas=["elbow"]), "glutes/trimester_1", "elbow"),
         (
-            "cautions.yml",
+            "coverage.yml",
             _set_uncovered(0, nearest_areas=["glutes"]),
             "glutes/trimester_1",
             "itself",
         ),
         (
-            "cautions.yml",
+            "coverage.yml",
             _set_uncovered(3, nearest_areas=["glutes", "neck_shoulders"]),
             "neck_shoulders/postpartum",
             "itself",
         ),
         (
-            "cautions.yml",
+            "coverage.yml",
             _set_uncovered(0, nearest_areas=["hips_pelvis", "hips_pelvis"]),
             "glutes/trimester_1",
             "duplicate",
         ),
-        ("cautions.yml", _set_uncovered(0, tip_ids=["no_such_tip"]), "glutes/trimester_1", "tip"),
+        ("coverage.yml", _set_uncovered(0, tip_ids=["no_such_tip"]), "glutes/trimester_1", "tip"),
         (
-            "cautions.yml",
+            "coverage.yml",
             _set_uncovered(0, nearest_areas=[], tip_ids=[]),
             "glutes/trimester_1",
             "tip_ids",
@@ -360,16 +360,16 @@ def test_nearest_area_without_exercises_for_the_stage_is_rejected(tmp_path):
                 exercise["areas"].remove("mid_back")
 
     directory = _copy_with(tmp_path, "exercises.yml", drop_mid_back_after_birth)
-    cautions_path = directory / "cautions.yml"
-    cautions = yaml.safe_load(cautions_path.read_text(encoding="utf-8"))
-    cautions["uncovered"][3]["nearest_areas"] = ["mid_back"]
-    cautions_path.write_text(yaml.safe_dump(cautions, sort_keys=False), encoding="utf-8")
+    coverage_path = directory / "coverage.yml"
+    coverage = yaml.safe_load(coverage_path.read_text(encoding="utf-8"))
+    coverage["uncovered"][3]["nearest_areas"] = ["mid_back"]
+    coverage_path.write_text(yaml.safe_dump(coverage, sort_keys=False), encoding="utf-8")
     with pytest.raises(KnowledgeBaseError, match="nearest area 'mid_back' has no exercise"):
         load_knowledge_base(directory)
 
 
 def test_uncovered_pairs_may_rely_on_tips_alone(tmp_path):
-    directory = _copy_with(tmp_path, "cautions.yml", _set_uncovered(3, nearest_areas=[]))
+    directory = _copy_with(tmp_path, "coverage.yml", _set_uncovered(3, nearest_areas=[]))
     kb = load_knowledge_base(directory)
     areas, tips = kb.nearest_help("neck_shoulders", "postpartum")
     assert areas == [] and tips

@@ -5,36 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rasa.engine.graph import ExecutionContext
-from rasa.engine.storage.local_model_storage import LocalModelStorage
-from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 
 from backcare.message_text import NLU_MAX_CHARS, SCREEN_MAX_CHARS
 from components.message_preparer import PREPARED_TEXT, MessagePreparer
 from components.red_flag_screen import RedFlagScreen
+from tests.unit.component_support import create
 
 FILLER = "my lower back aches when I sit at my desk and my toddler wants carrying all day. "
 SIGN = " and since this morning I'm bleeding heavily"
 
 
-def _create(cls: Any, tmp_path: Any) -> Any:
-    return cls.create(
-        cls.get_default_config(),
-        LocalModelStorage(tmp_path),
-        Resource(cls.__name__),
-        ExecutionContext(graph_schema=None),  # type: ignore[arg-type]
-    )
-
-
 @pytest.fixture()
 def preparer(tmp_path: Any) -> MessagePreparer:
-    return _create(MessagePreparer, tmp_path)
+    return create(MessagePreparer, tmp_path)
 
 
 @pytest.fixture()
 def screen(tmp_path: Any) -> RedFlagScreen:
-    return _create(RedFlagScreen, tmp_path)
+    return create(RedFlagScreen, tmp_path)
 
 
 def _through_pipeline(

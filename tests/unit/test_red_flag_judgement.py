@@ -26,69 +26,52 @@ def level(detector: RedFlagDetector, text: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "expected"),
     [
-        "22w, my left leg looks noticeably fatter than the right from the knee down",
-        "baby's kicks feel way weaker than usual the past day",
-        "there's watery pinkish discharge on my pad",
-        "felt a warm pop and now the cushion under me is damp",
-        "got this squeezing feeling behind my breastbone",
-        "coughed into a tissue and there were red streaks in it",
-        "my wife is 31 weeks and her back tightens every 6 minutes",
-        "is it normal that my back pain comes every 5 minutes? 33 weeks",
-        "9 days pp and something the size of a satsuma plopped out",
-        "went down like a sack of potatoes in the queue and came round on the floor",
+        # emergencies recognised by meaning
+        ("22w, my left leg looks noticeably fatter than the right from the knee down", "emergency"),
+        ("baby's kicks feel way weaker than usual the past day", "emergency"),
+        ("there's watery pinkish discharge on my pad", "emergency"),
+        ("felt a warm pop and now the cushion under me is damp", "emergency"),
+        ("got this squeezing feeling behind my breastbone", "emergency"),
+        ("coughed into a tissue and there were red streaks in it", "emergency"),
+        ("my wife is 31 weeks and her back tightens every 6 minutes", "emergency"),
+        ("is it normal that my back pain comes every 5 minutes? 33 weeks", "emergency"),
+        ("9 days pp and something the size of a satsuma plopped out", "emergency"),
+        ("went down like a sack of potatoes in the queue and came round on the floor", "emergency"),
+        # see-soon signs recognised by meaning
+        ("peeing feels like razor blades and my lower back on the right is throbbing", "see_soon"),
+        ("someone went into the back of us at a roundabout and now my neck is stiff", "see_soon"),
+        ("my left foot keeps slapping down when I walk", "see_soon"),
+        ("SPD so bad I literally can't walk today", "see_soon"),
+        ("back pain keeps me awake all night whatever position I try", "see_soon"),
+        ("my SI joint pain has gone from manageable to awful in 3 days", "see_soon"),
+        ("been going from boiling to teeth chattering all afternoon", "see_soon"),
+        # near misses: not the writer's, not current, explained, or not a sign
+        ("I had some spotting early on, all scans fine since. 24 weeks and my back aches", "none"),
+        ("in my last pregnancy I bled at 30 weeks; this time all good, 20 weeks", "none"),
+        ("nearly passed out when I saw what cribs cost, anyway my hips ache", "none"),
+        ("my sister bled at 20 weeks with her first", "none"),
+        ("MW checked me, said the tingling in my hands is just carpal tunnel", "none"),
+        (
+            "went to L&D because my leg was swollen, they scanned it, no clot, "
+            "just pregnancy swelling",
+            "none",
+        ),
+        ("tightenings on and off, not regular at all, MW said BH", "none"),
+        ("2 weeks pp, bleeding is light and brownish now", "none"),
+        ("baby is 2 weeks old and has slowed right down on feeds", "none"),
+        ("my mum says she lost feeling in her legs when she was pregnant with me", "none"),
+        ("my back is screaming at me after building the cot", "none"),
+        # pain that has lasted, or pain at night: noted, not escalated
+        ("my lower back has ached for like 6 weeks now, stretching helps a little", "routine"),
+        ("my back pain is worse at night", "routine"),
     ],
 )
-def test_emergencies_recognised_by_meaning(detector: RedFlagDetector, text: str) -> None:
-    assert level(detector, text) == "emergency"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "peeing feels like razor blades and my lower back on the right is throbbing",
-        "someone went into the back of us at a roundabout and now my neck is stiff",
-        "my left foot keeps slapping down when I walk",
-        "SPD so bad I literally can't walk today",
-        "back pain keeps me awake all night whatever position I try",
-        "my SI joint pain has gone from manageable to awful in 3 days",
-        "been going from boiling to teeth chattering all afternoon",
-    ],
-)
-def test_see_soon_recognised_by_meaning(detector: RedFlagDetector, text: str) -> None:
-    assert level(detector, text) == "see_soon"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "I had some spotting early on, all scans fine since. 24 weeks and my back aches",
-        "in my last pregnancy I bled at 30 weeks; this time all good, 20 weeks",
-        "nearly passed out when I saw what cribs cost, anyway my hips ache",
-        "my sister bled at 20 weeks with her first",
-        "MW checked me, said the tingling in my hands is just carpal tunnel",
-        "went to L&D because my leg was swollen, they scanned it, no clot, just pregnancy swelling",
-        "tightenings on and off, not regular at all, MW said BH",
-        "2 weeks pp, bleeding is light and brownish now",
-        "baby is 2 weeks old and has slowed right down on feeds",
-        "my mum says she lost feeling in her legs when she was pregnant with me",
-        "my back is screaming at me after building the cot",
-    ],
-)
-def test_near_misses_do_not_escalate(detector: RedFlagDetector, text: str) -> None:
-    assert level(detector, text) == "none"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "my lower back has ached for like 6 weeks now, stretching helps a little",
-        "my back pain is worse at night",
-    ],
-)
-def test_lasting_or_night_pain_is_routine(detector: RedFlagDetector, text: str) -> None:
-    assert level(detector, text) == "routine"
+def test_meaning_time_and_person_decide_the_level(
+    detector: RedFlagDetector, text: str, expected: str
+) -> None:
+    assert level(detector, text) == expected
 
 
 def test_someone_writing_on_her_behalf_is_her_report(detector: RedFlagDetector) -> None:

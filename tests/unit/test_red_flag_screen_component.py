@@ -5,25 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rasa.engine.graph import ExecutionContext
-from rasa.engine.storage.local_model_storage import LocalModelStorage
-from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from backcare.spacy_pipeline import load_nlp
 from components.red_flag_screen import RedFlagScreen
+from tests.unit.component_support import create
 
 
 @pytest.fixture()
 def screen(tmp_path: Any) -> RedFlagScreen:
-    return RedFlagScreen.create(
-        {},
-        LocalModelStorage(tmp_path),
-        Resource("red_flag_screen"),
-        ExecutionContext(graph_schema=None),  # type: ignore[arg-type]
-    )
+    return create(RedFlagScreen, tmp_path)
 
 
 def _diet_message(
@@ -57,14 +50,12 @@ def test_emergency_overrides_diet(screen: RedFlagScreen) -> None:
     assert message.get("text")[entity["start"] : entity["end"]] == "bleeding"
 
 
+def _diet_entity(entity: str, value: str, start: int, end: int) -> dict:
+    return {"entity": entity, "value": value, "start": start, "end": end, "extractor": "DIET"}
+
+
 def test_see_soon_keeps_other_entities(screen: RedFlagScreen) -> None:
-    area = {
-        "entity": "body_area",
-        "value": "lower_back",
-        "start": 3,
-        "end": 13,
-        "extractor": "DIETClassifier",
-    }
+    area = _diet_entity("body_area", "lower_back", 3, 13)
     message = _diet_message(
         "my lower back hurts and I have a fever and a bad headache",
         [("describe_pain", 0.9)],
@@ -72,10 +63,20 @@ def test_see_soon_keeps_other_entities(screen: RedFlagScreen) -> None:
     )
     screen.process([message])
     assert message.get("intent")["name"] == "red_flag_see_soon"
-    assert message.get("entities")[0] == area
-    [signs] = _sign_entities(message)
-    assert signs["value"] == "a fever or high temperature and a headache"
-    assert message.get("text")[signs["start"] : signs["end"]] == "fever and a bad headache"
+    text = message.get("text")
+    start, end = text.index("fever"), len(text)
+    assert message.get("entities") == [
+        area,
+        {
+            "entity": "red_flag_sign",
+            "value": "a fever or high temperature and a headache",
+            "start": start,
+            "end": end,
+            "extractor": "RedFlagScreen",
+        },
+        {"entity": "red_flag_check", "value": "none", "extractor": "RedFlagScreen"},
+    ]
+    assert text[start:end] == "fever and a bad headache"
 
 
 def test_several_signs_are_named_most_urgent_first(screen: RedFlagScreen) -> None:
@@ -122,15 +123,13 @@ def test_diet_red_flag_guess_without_alternative(screen: RedFlagScreen) -> None:
     assert message.get("intent") == {"name": "nlu_fallback", "confidence": 0.0}
 
 
-def test_stale_red_flag_entities_are_removed(screen: RedFlagScreen) -> None:
-    stale = {
-        "entity": "red_flag_sign",
-        "value": "bleeding",
-        "start": 0,
-        "end": 5,
-        "extractor": "DIETClassifier",
-    }
-    message = _diet_message("hello there", [("greet", 0.99)], [stale])
+def test_stale_screen_entities_are_removed(screen: RedFlagScreen) -> None:
+    stale = [
+        _diet_entity("red_flag_sign", "bleeding", 0, 5),
+        _diet_entity("routine_sign", "pain at night", 6, 11),
+        _diet_entity("red_flag_check", "none", 0, 11),
+    ]
+    message = _diet_message("hello there", [("greet", 0.99)], stale)
     screen.process([message])
     assert message.get("entities") == []
 

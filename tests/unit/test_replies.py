@@ -49,8 +49,7 @@ def test_recommendation_lists_name_why_dosage_source_and_buttons(kb) -> None:
     assert (
         lines[0] == "Here are some gentle exercises for your upper back in your second trimester:"
     )
-    for number, item in enumerate(result.recommendations, start=1):
-        exercise = item.exercise
+    for number, exercise in enumerate(result.exercises, start=1):
         dosage = f" How much: {exercise.dosage}." if exercise.dosage else ""
         assert lines[number] == (
             f"{number}. {exercise.name}: {first_sentence(exercise.why_for('trimester_2'))}"
@@ -58,9 +57,7 @@ def test_recommendation_lists_name_why_dosage_source_and_buttons(kb) -> None:
         )
     assert reply.buttons[-2:] == (MORE_BUTTON, CAUSES_BUTTON)
     how_tos = reply.buttons[:-2]
-    assert {b.entities["exercise"] for b in how_tos} == {
-        item.exercise.id for item in result.recommendations
-    }
+    assert {b.entities["exercise"] for b in how_tos} == {ex.id for ex in result.exercises}
     with_steps = [kb.exercises[b.entities["exercise"]].has_documented_steps for b in how_tos]
     assert with_steps == sorted(with_steps, reverse=True), "exercises with steps come first"
 
@@ -74,8 +71,8 @@ def test_uncovered_pair_says_so_then_offers_the_nearest_help(kb, area, stage) ->
     lines = reply.text.split("\n")
     assert lines[0] == kb.uncovered[(area, stage)]
     assert lines[1].startswith("The nearest help they give is for your ")
-    for item in result.recommendations:
-        assert item.exercise.name in reply.text and stage in item.exercise.stages
+    for exercise in result.exercises:
+        assert exercise.name in reply.text and stage in exercise.stages
     for tip in result.nearest_tips:
         assert f"- {tip.text} ({citation(kb, tip)})" in lines
     assert PHYSIO_REFERRAL in lines
@@ -95,8 +92,8 @@ def test_no_area_and_stage_is_a_dead_end(kb, area, stage) -> None:
 def test_each_exercise_is_explained_for_the_stage(kb, area, stage) -> None:
     result = recommend(kb, stage, [area], limit=10)
     text = recommendation_reply(kb, result).text
-    for item in result.recommendations:
-        assert first_sentence(item.exercise.why_for(stage)) in text
+    for exercise in result.exercises:
+        assert first_sentence(exercise.why_for(stage)) in text
     if stage == "postpartum":
         assert "while pregnant" not in text and "trimester" not in text
 

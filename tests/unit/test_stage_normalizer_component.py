@@ -5,23 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rasa.engine.graph import ExecutionContext
-from rasa.engine.storage.local_model_storage import LocalModelStorage
-from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.stage_normalizer import StageNormalizer
+from tests.unit.component_support import create
 
 
 @pytest.fixture()
 def normalizer(tmp_path: Any) -> StageNormalizer:
-    return StageNormalizer.create(
-        StageNormalizer.get_default_config(),
-        LocalModelStorage(tmp_path),
-        Resource("stage_normalizer"),
-        ExecutionContext(graph_schema=None),  # type: ignore[arg-type]
-    )
+    return create(StageNormalizer, tmp_path)
 
 
 def _entity(text: str, span: str, entity: str = "stage", value: str | None = None) -> dict:
@@ -52,27 +45,44 @@ def test_rewrites_stage_and_adds_weeks(normalizer: StageNormalizer) -> None:
         text,
         [_entity(text, "30 wks"), _entity(text, "lower back", "body_area", "lower_back")],
     )
-    (stage,) = _by_type(entities, "stage")
-    assert stage["value"] == "trimester_3"
-    assert "StageNormalizer" in stage.get("processors", [])
-    (weeks,) = _by_type(entities, "stage_weeks")
-    assert weeks["value"] == 30.0
-    assert (weeks["start"], weeks["end"]) == (stage["start"], stage["end"])
-    assert _by_type(entities, "body_area")[0]["value"] == "lower_back"
+    assert [(e["entity"], e["value"]) for e in entities] == [
+        ("stage", "trimester_3"),
+        ("stage_weeks", 30.0),
+        ("body_area", "lower_back"),
+    ]
+    stage, weeks, _ = entities
+    assert stage["processors"] == ["StageNormalizer"]
+    assert text[stage["start"] : stage["end"]] == "30 wks"
+    assert (weeks["start"], weeks["end"], weeks["extractor"]) == (
+        stage["start"],
+        stage["end"],
+        "StageNormalizer",
+    )
 
 
-def test_postpartum_weeks_rounded(normalizer: StageNormalizer) -> None:
-    text = "my baby is 2 months old and my hips ache"
-    entities = _run(normalizer, text, [_entity(text, "my baby is 2 months old")])
-    assert _by_type(entities, "stage")[0]["value"] == "postpartum"
-    assert _by_type(entities, "stage_weeks")[0]["value"] == 8.7
-
-
-def test_trimester_without_weeks(normalizer: StageNormalizer) -> None:
-    text = "second trimester"
-    entities = _run(normalizer, text, [_entity(text, "second trimester")])
-    assert _by_type(entities, "stage")[0]["value"] == "trimester_2"
-    assert _by_type(entities, "stage_weeks") == []
+@pytest.mark.parametrize(
+    ("text", "span", "expected"),
+    [
+        # weeks rounded to one decimal
+        (
+            "my baby is 2 months old and my hips ache",
+            "my baby is 2 months old",
+            [("stage", "postpartum"), ("stage_weeks", 8.7)],
+        ),
+        ("second trimester", "second trimester", [("stage", "trimester_2")]),
+        # the whole message decides: "4 months" alone reads as pregnant
+        (
+            "LO is 4 months and my back aches",
+            "4 months",
+            [("stage", "postpartum"), ("stage_weeks", 17.3)],
+        ),
+    ],
+)
+def test_stage_text_becomes_a_stage_id_and_weeks(
+    normalizer: StageNormalizer, text: str, span: str, expected: list
+) -> None:
+    entities = _run(normalizer, text, [_entity(text, span)])
+    assert [(e["entity"], e["value"]) for e in entities] == expected
 
 
 def test_falls_back_to_value_when_span_invalid(normalizer: StageNormalizer) -> None:
@@ -83,9 +93,7 @@ def test_falls_back_to_value_when_span_invalid(normalizer: StageNormalizer) -> N
 
 def test_drops_unparseable_stage(normalizer: StageNormalizer) -> None:
     text = "my back is sore today"
-    entities = _run(normalizer, text, [_entity(text, "today")])
-    assert _by_type(entities, "stage") == []
-    assert _by_type(entities, "stage_weeks") == []
+    assert _run(normalizer, text, [_entity(text, "today")]) == []
 
 
 def test_already_normalised_value_is_kept(normalizer: StageNormalizer) -> None:
@@ -97,11 +105,12 @@ def test_already_normalised_value_is_kept(normalizer: StageNormalizer) -> None:
 def test_scans_text_when_diet_missed_stage(normalizer: StageNormalizer) -> None:
     text = "hi, I had my baby 3 weeks ago and my back aches"
     entities = _run(normalizer, text, [])
-    (stage,) = _by_type(entities, "stage")
-    assert stage["value"] == "postpartum"
-    assert stage["extractor"] == "StageNormalizer"
-    assert text[stage["start"] : stage["end"]] == "had my baby 3 weeks ago"
-    assert _by_type(entities, "stage_weeks")[0]["value"] == 3.0
+    start = text.index("had my baby 3 weeks ago")
+    span = {"start": start, "end": start + len("had my baby 3 weeks ago")}
+    assert entities == [
+        {"entity": "stage", "value": "postpartum", **span, "extractor": "StageNormalizer"},
+        {"entity": "stage_weeks", "value": 3.0, **span, "extractor": "StageNormalizer"},
+    ]
 
 
 @pytest.mark.parametrize(
@@ -119,12 +128,7 @@ def test_scan_requires_clear_stage_with_context(normalizer: StageNormalizer, tex
 
 
 def test_scan_can_be_disabled(tmp_path: Any) -> None:
-    component = StageNormalizer.create(
-        {"scan_text_when_missing": False},
-        LocalModelStorage(tmp_path),
-        Resource("stage_normalizer"),
-        ExecutionContext(graph_schema=None),  # type: ignore[arg-type]
-    )
+    component = create(StageNormalizer, tmp_path, scan_text_when_missing=False)
     assert _run(component, "I'm 30 weeks pregnant", []) == []
 
 
@@ -142,7 +146,7 @@ def test_multiple_messages_and_stale_weeks(normalizer: StageNormalizer) -> None:
     )
     normalizer.process([first, second])
     assert [e["value"] for e in first.get("entities")] == ["trimester_2", 24.0]
-    assert [e["entity"] for e in second.get("entities")] == ["stage"]
+    assert [(e["entity"], e["value"]) for e in second.get("entities")] == [("stage", "trimester_3")]
 
 
 def test_training_data_passes_through(normalizer: StageNormalizer) -> None:
