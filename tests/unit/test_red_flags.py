@@ -182,6 +182,13 @@ def test_multiple_signs_highest_urgency_first(detector: RedFlagDetector) -> None
     assert len(screening.sign_spans) == len(screening.signs)
 
 
+@pytest.mark.parametrize(
+    "text", ["I'm bleeding heavily and soaking a pad every hour", "bleeding through my pads"]
+)
+def test_a_pad_soaked_with_blood_is_bleeding_only(detector: RedFlagDetector, text: str) -> None:
+    assert _sign_ids(detector.screen(text)) == ["vaginal_bleeding"]
+
+
 def test_labels_are_plain_words(detector: RedFlagDetector) -> None:
     screening = detector.screen("I'm bleeding and I feel dizzy")
     assert [sign.label for sign in screening.signs] == ["bleeding", "dizziness or feeling faint"]
