@@ -6,6 +6,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from launcher.rasa_server import rasa_arguments
 from launcher.stack import AssistantStack, RestartPolicy, stop_processes
 
@@ -85,3 +87,42 @@ def test_the_api_token_and_origins_reach_rasa_run_but_not_other_commands() -> No
     ]
     assert rasa_arguments(["shell", "--model", "m"], environment) == ["shell", "--model", "m"]
     assert rasa_arguments(["run"], {}) == ["run", "--cors"]
+
+
+def test_action_calls_carry_the_slots_and_only_the_current_turn() -> None:
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from launcher.rasa_server import send_actions_the_current_turn
+
+    send_actions_the_current_turn()
+    domain = Domain.from_yaml("slots:\n  stage:\n    type: text\n    mappings: []\n")
+    events = [
+        UserUttered("I'm 20 weeks", {"name": "inform_stage"}),
+        SlotSet("stage", "trimester_2"),
+        ActionExecuted("action_listen"),
+        UserUttered("my upper back hurts", {"name": "describe_pain"}),
+        ActionExecuted("action_recommend_exercises"),
+    ]
+    tracker = DialogueStateTracker.from_events("someone", events, domain.slots)
+    call = RemoteAction("action_recommend_exercises", None)._action_call_format(tracker, domain)
+    sent = call["tracker"]
+    assert sent["slots"]["stage"] == "trimester_2"
+    assert sent["latest_message"]["text"] == "my upper back hurts"
+    assert [event["event"] for event in sent["events"]] == ["user", "action"]
+    assert call["next_action"] == "action_recommend_exercises"
+
+
+def test_action_replies_are_still_checked_against_rasas_schema() -> None:
+    import jsonschema
+    from rasa.core.actions.action import RemoteAction
+
+    from launcher.rasa_server import validate_action_replies_once
+
+    validate_action_replies_once()
+    action = RemoteAction("action_x", None)
+    assert action._validate_action_result({"events": [], "responses": []})
+    with pytest.raises(jsonschema.ValidationError):
+        action._validate_action_result({"events": "not a list"})
