@@ -77,7 +77,8 @@ def answer_or_apologise(on_new_message: OnNewMessage, channel: str) -> OnNewMess
                 about,
                 describe_failure(error, with_user_data),
             )
-            await message.output_channel.send_text_message(message.sender_id, MESSAGE_FAILED)
+            # send_response: on a messaging platform, a failure to deliver this is only logged
+            await message.output_channel.send_response(message.sender_id, {"text": MESSAGE_FAILED})
 
     return handle
 

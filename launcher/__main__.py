@@ -98,17 +98,34 @@ def run() -> int:
 
 
 def shell() -> int:
-    """`rasa shell` in this terminal, with the action server in the background."""
+    """`rasa shell` in this terminal, with the action server in the background. The terminal
+    gets the prompt, the answers and errors; Rasa's start-up lines and library warnings (its
+    stderr) go to LOG_DIR/shell.log, whose end is shown when the shell fails."""
     model = train_if_needed()
     stack = configured_stack(model)
+    busy = ports_in_use(stack.rasa_port, stack.action_port)
+    if busy:
+        print(f"Port(s) {busy} are already in use: stop `make run` first.")
+        return 1
+    log_path = stack.log_dir / "shell.log"
+    print(f"Starting the assistant (about a minute; start-up log: {log_path})...", flush=True)
     try:
         stack.start_action_server()
-        return subprocess.call(
-            [sys.executable, "-m", "launcher.rasa_server", "shell", "--model", str(model)]
-            + ["--port", str(stack.rasa_port), "--endpoints", "endpoints.yml"],
-            cwd=REPO_ROOT,
-            env=stack.environment(),
-        )
+        with log_path.open("w", encoding="utf-8") as log:
+            code = subprocess.call(
+                [sys.executable, "-m", "launcher.rasa_server", "shell", "--model", str(model)]
+                + ["--port", str(stack.rasa_port), "--endpoints", "endpoints.yml"],
+                cwd=REPO_ROOT,
+                env=stack.environment(),
+                stderr=log,
+            )
+        if code != 0:
+            tail = "\n".join(log_path.read_text(encoding="utf-8").splitlines()[-5:])
+            print(f"rasa shell failed (exit code {code}). The end of {log_path}:\n{tail}")
+        return code
+    except ServerFailedToStart as error:
+        print(error)
+        return 1
     except KeyboardInterrupt:
         return 0
     finally:
