@@ -16,13 +16,15 @@ from actions.adapters import (
     latest_entity,
     send,
 )
+from actions.plan import make_plan_and_send
 from backcare.recommender import recommend
 from backcare.replies import recommendation_reply
 
 
 class ActionRecommendExercises(FailSafeAction):
     """2-3 exercises after the form: a fresh set when the message brought a new stage or area
-    (a first answer or a correction), otherwise the next ones, so nothing is repeated."""
+    (a first answer or a correction), otherwise the next ones, so nothing is repeated. When the
+    person asked for a plan (slot `plan_requested`), the plan instead."""
 
     def name(self) -> str:
         return "action_recommend_exercises"
@@ -30,6 +32,8 @@ class ActionRecommendExercises(FailSafeAction):
     async def respond(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if tracker.get_slot("plan_requested"):
+            return make_plan_and_send(dispatcher, tracker)
         new_facts = latest_entity(tracker, "stage") or latest_entity(tracker, "body_area")
         shown = [] if new_facts else list(tracker.get_slot("shown_exercises") or [])
         return recommend_and_send(dispatcher, tracker, shown)

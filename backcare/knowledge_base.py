@@ -16,6 +16,7 @@ from backcare.knowledge_files import (
     read_causes,
     read_cautions,
     read_exercises,
+    read_routine,
     read_sources,
     read_tips,
 )
@@ -26,8 +27,10 @@ from backcare.knowledge_model import (
     Cause,
     Caution,
     Exercise,
+    Frequency,
     Item,
     KnowledgeBase,
+    Routine,
     Source,
     Tip,
 )
@@ -40,9 +43,11 @@ __all__ = [
     "Cause",
     "Caution",
     "Exercise",
+    "Frequency",
     "Item",
     "KnowledgeBase",
     "KnowledgeBaseError",
+    "Routine",
     "Source",
     "Tip",
     "load_knowledge_base",
@@ -76,6 +81,7 @@ def _load(directory: Path) -> KnowledgeBase:
         tips=tips,
         general_cautions=cautions,
         uncovered=uncovered,
+        routine=read_routine(directory / "routine.yml", sources, exercises),
         nearest=nearest,
     )
     check_coverage(kb, directory / "coverage.yml")

@@ -1,4 +1,4 @@
-"""Read and check the knowledge files (sources, cautions, exercises, causes, tips) into the
+"""Read and check the knowledge files (sources, cautions, exercises, causes, tips, routine) into the
 model of knowledge_model.py; every error names the file and the entry."""
 
 from __future__ import annotations
@@ -12,11 +12,14 @@ import yaml
 from backcare.knowledge_model import (
     AREAS,
     AUTHOR_KINDS,
+    EXERCISE_KINDS,
     STAGES,
     TIP_TOPICS,
     Cause,
     Caution,
     Exercise,
+    Frequency,
+    Routine,
     Source,
     Tip,
 )
@@ -177,6 +180,9 @@ def _read_exercise(
     dosage_source_ids = entry.ids("dosage_source_ids", source_ids, required=False)
     if (dosage is None) != (not dosage_source_ids):
         raise entry.error("'dosage' and 'dosage_source_ids' must be given together")
+    kind = entry.text("kind")
+    if kind not in EXERCISE_KINDS:
+        raise entry.error(f"unknown kind {kind!r}; expected one of {', '.join(EXERCISE_KINDS)}")
     exercise_cautions = tuple(cautions[cid] for cid in entry.ids("cautions", cautions))
     for caution in exercise_cautions:
         if not set(caution.stages) & set(stages):
@@ -199,6 +205,7 @@ def _read_exercise(
         why=entry.text("why"),
         cautions=exercise_cautions,
         source_ids=source_ids,
+        kind=kind,
         why_by_stage=_read_why_by_stage(entry, stages),
     )
 
@@ -245,3 +252,51 @@ def read_tips(path: Path, sources: dict[str, Source]) -> tuple[Tip, ...]:
             )
         )
     return tuple(tips)
+
+
+def _read_frequency(
+    entry: Entry, sources: dict[str, Source], exercises: dict[str, Exercise]
+) -> Frequency:
+    source_ids = entry.ids("source_ids", sources)
+    exercise_ids = entry.ids("exercises", exercises, required=False)
+    stages = entry.ids("stages", STAGES, required=False)
+    if bool(exercise_ids) == bool(stages):
+        raise entry.error("give either 'exercises' or 'stages'")
+    for exercise_id in exercise_ids:
+        if not set(source_ids) <= set(exercises[exercise_id].source_ids):
+            raise entry.error(f"its sources are not all sources of {exercise_id!r}")
+    if not set(stages) <= {stage for sid in source_ids for stage in sources[sid].stages}:
+        raise entry.error("'stages' include a stage none of its sources covers")
+    return Frequency(
+        id=entry.id,
+        text=entry.text("text"),
+        source_ids=source_ids,
+        exercise_ids=exercise_ids,
+        stages=stages,
+    )
+
+
+def read_routine(path: Path, sources: dict[str, Source], exercises: dict[str, Exercise]) -> Routine:
+    """The session length and the frequencies; minutes are whole numbers, min <= max."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise KnowledgeBaseError(f"{path.name}: cannot read: {error}") from error
+    if not isinstance(data, dict):
+        raise KnowledgeBaseError(f"{path.name}: expected a mapping with 'session'")
+    session = Entry(path, data.get("session"), 0, id_key=None)
+    session.label = "session"
+    minutes = [session.raw.get("min_minutes"), session.raw.get("max_minutes")]
+    whole = all(isinstance(value, int) and value > 0 for value in minutes)
+    if not whole or minutes[0] > minutes[1]:
+        raise session.error("'min_minutes' and 'max_minutes' must be whole minutes, min <= max")
+    return Routine(
+        min_minutes=minutes[0],
+        max_minutes=minutes[1],
+        session_text=session.text("text"),
+        session_source_ids=session.ids("source_ids", sources),
+        frequencies=tuple(
+            _read_frequency(entry, sources, exercises)
+            for entry in read_entries(path, "frequencies")
+        ),
+    )

@@ -22,6 +22,7 @@ TIP_TOPICS = (
     "exercise_routine",
 )
 AUTHOR_KINDS = ("fitness_site", "physical_therapy_clinic", "blog", "podcast")
+EXERCISE_KINDS = ("mobility", "strengthening", "breathing", "activity", "class")
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Exercise:
     why: str
     cautions: tuple[Caution, ...]
     source_ids: tuple[str, ...]
+    kind: str
     why_by_stage: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -108,7 +110,29 @@ class Tip:
     source_ids: tuple[str, ...]
 
 
-Item = Exercise | Cause | Tip | Caution
+@dataclass(frozen=True)
+class Frequency:
+    """How often to practise, for the listed exercises or at the listed stages."""
+
+    id: str
+    text: str
+    source_ids: tuple[str, ...]
+    exercise_ids: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Routine:
+    """How to practise: the session length the guides give and how often, most specific first."""
+
+    min_minutes: int
+    max_minutes: int
+    session_text: str
+    session_source_ids: tuple[str, ...]
+    frequencies: tuple[Frequency, ...]
+
+
+Item = Exercise | Cause | Tip | Caution | Frequency
 
 
 @dataclass(frozen=True)
@@ -129,6 +153,7 @@ class KnowledgeBase:
     tips: tuple[Tip, ...]
     general_cautions: tuple[Caution, ...]
     uncovered: dict[tuple[str, str], str]
+    routine: Routine
     nearest: dict[tuple[str, str], NearestHelp] = field(default_factory=dict)
 
     def suitable_exercises(self, area: str, stage: str) -> list[Exercise]:

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from backcare.knowledge_base import STAGES, TIP_TOPICS, Exercise, Item, KnowledgeBase
+from backcare.checkins import SCHEDULE_CHOICES, Schedule, parse_schedule
+from backcare.knowledge_base import STAGES, TIP_TOPICS, Caution, Exercise, Item, KnowledgeBase
+from backcare.plan import Plan
 from backcare.recommender import RecommendationResult
 from backcare.text import join_words
 from backcare.urgency import Urgency
@@ -58,6 +61,8 @@ UNKNOWN_STAGE_NOTE = (
     "trimester and after birth. Tell me how far along you are, or how long ago you gave birth, "
     "for more options."
 )
+# Heads the numbered options on channels without buttons (SMS, WhatsApp; backcare.reply_choice).
+REPLY_WITH_A_NUMBER = "Reply with a number:"
 # Said by the Rasa server itself when a custom action cannot run (launcher/rasa_server.py), and
 # by a custom action that fails (actions/adapters.py).
 ACTION_UNAVAILABLE = (
@@ -119,6 +124,7 @@ class Reply:
 MORE_BUTTON = Button("More exercises", "request_more")
 CAUSES_BUTTON = Button("Why does this hurt?", "ask_causes")
 EXERCISES_BUTTON = Button("Show me exercises", "request_exercises")
+PLAN_BUTTON = Button("Make me a plan", "request_plan")
 
 
 def describe_areas(areas: Iterable[str]) -> str:
@@ -237,7 +243,7 @@ def recommendation_reply(
         lines.append(PHYSIO_REFERRAL)
     lines.append(PROVIDER_CHECK)
     buttons = how_to_buttons(result.exercises)
-    return Reply("\n".join(lines), (*buttons, MORE_BUTTON, CAUSES_BUTTON))
+    return Reply("\n".join(lines), (*buttons, MORE_BUTTON, PLAN_BUTTON, CAUSES_BUTTON))
 
 
 def _tip_lines(kb: KnowledgeBase, result: RecommendationResult) -> list[str]:
@@ -402,3 +408,147 @@ def feedback_reply(helpful: bool) -> Reply:
         "tailor a plan to you.",
         (MORE_BUTTON,),
     )
+
+
+PLAN_KIND_LABELS = {"mobility": "mobility", "strengthening": "strength", "breathing": "breathing"}
+NO_PLAN_DOSAGE = "The guides give no amount for this one, so keep it gentle and brief."
+NO_PLAN_STEPS = (
+    "No guide explains the steps: a physical therapist or a prenatal or postnatal fitness "
+    "instructor can show you."
+)
+NO_FREQUENCY = (
+    "How often: the guides I use give no number of sessions a week {when}; a physical therapist "
+    "(after birth, a pelvic floor physiotherapist) can tell you what suits you."
+)
+HURT_INVITE = (
+    'If an exercise hurts, stop and tell me (for example "the bridge hurt my back"), and I\'ll '
+    "take it out."
+)
+
+
+def _plan_item(kb: KnowledgeBase, number: int, exercise: Exercise) -> str:
+    """One plan line: the exercise, its kind, the guide's dosage or none, who can teach it."""
+    dosage = f"{exercise.dosage}." if exercise.dosage else NO_PLAN_DOSAGE
+    steps = "" if exercise.has_documented_steps else f" {NO_PLAN_STEPS}"
+    sources = [*exercise.dosage_source_ids, *exercise.source_ids]
+    kind = PLAN_KIND_LABELS[exercise.kind]
+    return f"{number}. {exercise.name} ({kind}): {dosage}{steps} ({cite(kb, sources)})"
+
+
+def plan_reply(kb: KnowledgeBase, plan: Plan, intro: str | None = None) -> Reply:
+    """The routine as a person sees it: each exercise with the guide's dosage and source, the
+    session length and how often (each with its source), and the cautions for the stage."""
+    when = STAGE_PHRASES.get(plan.stage or "")
+    where = f"your {describe_areas(plan.areas)}" + (f" {when}" if when else "")
+    if not plan.exercises:
+        lines = [
+            f"The guides I use give no exercises for {where} that I could put into a plan.",
+            PHYSIO_REFERRAL,
+        ]
+        if plan.stage is None:
+            lines.insert(1, UNKNOWN_STAGE_NOTE)
+        return Reply("\n".join(lines), (CAUSES_BUTTON,))
+    lines = [intro] if intro else []
+    lines.append(f"Your plan for {where}:")
+    if plan.stage is None:
+        lines.append(UNKNOWN_STAGE_NOTE)
+    lines += [_plan_item(kb, n, ex) for n, ex in enumerate(plan.exercises, start=1)]
+    lines.append(
+        f"Session: {plan.min_minutes} to {plan.max_minutes} minutes in all. "
+        f"{kb.routine.session_text}. ({cite(kb, plan.session_source_ids)})"
+    )
+    if plan.frequency is None:
+        lines.append(NO_FREQUENCY.format(when=when or "for your stage"))
+    else:
+        lines.append(f"How often: {plan.frequency.text}. ({citation(kb, plan.frequency)})")
+    cautions = list(
+        {c.id: c for ex in plan.exercises for c in kb.cautions_for(ex, plan.stage)}.values()
+    )
+    lines.append("Take care: " + " ".join(caution.text for caution in cautions))
+    lines.append(HURT_INVITE)
+    return Reply("\n".join(lines), tuple(how_to_buttons(plan.exercises)))
+
+
+def plan_dropped_reply(
+    kb: KnowledgeBase, exercise: Exercise, cautions: Sequence[Caution], plan: Plan | None
+) -> Reply:
+    """An exercise hurt: the guides' caution, then the plan without it (if there is a plan)."""
+    advice = " ".join(caution.text for caution in cautions)
+    sources = [sid for caution in cautions for sid in caution.source_ids]
+    opening = f"I'm sorry {exercise.name} hurt. {advice} ({cite(kb, sources)})"
+    if plan is None:
+        return Reply(f"{opening}\nI can make you a plan without it.", (PLAN_BUTTON,))
+    reply = plan_reply(kb, plan, f"{opening}\nI've taken {exercise.name} out of your plan.")
+    return reply
+
+
+def no_plan_reply() -> Reply:
+    return Reply("You don't have a plan yet. Shall I make you one?", (PLAN_BUTTON,))
+
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+STOP_REMINDERS_BUTTON = Button("Stop reminders", "stop_reminders")
+
+
+def describe_schedule(schedule: Schedule) -> str:
+    days = join_words([DAY_NAMES[day] for day in schedule.days])
+    return f"{days} at {schedule.hour:02d}:{schedule.minute:02d}"
+
+
+def reminder_offer_reply() -> Reply:
+    """Opt-in: the days and times to choose from."""
+    choices = [parse_schedule(value) for value in SCHEDULE_CHOICES]
+    return Reply(
+        "I can check in with you on the days you choose, to remind you of your routine and ask "
+        "how your back is. Which suits you? (Times are in the assistant's time zone.)",
+        tuple(
+            Button(describe_schedule(s), "request_reminder", {"reminder_schedule": s.value})
+            for s in choices
+            if s is not None
+        ),
+    )
+
+
+def reminder_set_reply(schedule: Schedule, first: datetime) -> Reply:
+    return Reply(
+        f"Done: I'll check in on {describe_schedule(schedule)}. The first is on "
+        f'{DAY_NAMES[first.weekday()]} at {first:%H:%M}. Say "stop reminders" at any time.',
+        (STOP_REMINDERS_BUTTON,),
+    )
+
+
+def checkin_reply(kb: KnowledgeBase) -> Reply:
+    """The check-in a reminder sends."""
+    routine = kb.routine
+    return Reply(
+        f"Time for your {routine.min_minutes} to {routine.max_minutes} minute routine. "
+        "How is your back today?",
+        (
+            Button("Better", "back_better"),
+            Button("About the same", "back_same"),
+            Button("Getting worse", "back_worse"),
+            Button("Show my plan", "show_plan"),
+            STOP_REMINDERS_BUTTON,
+        ),
+    )
+
+
+def reminders_stopped_reply(had_reminders: bool) -> Reply:
+    if had_reminders:
+        return Reply("I've stopped your check-ins. You can ask me to remind you again any time.")
+    return Reply("You have no check-ins set up, so there is nothing to stop.")
+
+
+def plan_event_title(plan: Plan) -> str:
+    return f"Back-care routine ({plan.min_minutes} to {plan.max_minutes} minutes)"
+
+
+def plan_download_text(kb: KnowledgeBase, plan: Plan) -> str:
+    """The plan as a plain-text file: a title, the plan as shown, and what it is not."""
+    return "\n\n".join(["My back-care plan", plan_reply(kb, plan).text, PLAN_FILE_NOTE]) + "\n"
+
+
+PLAN_FILE_NOTE = (
+    "From the back-pain assistant: general guidance from published guides, not medical advice. "
+    "Check with your healthcare provider before starting, and stop if anything hurts."
+)

@@ -12,6 +12,9 @@
   var input = document.getElementById("message-input");
   var sendButton = document.getElementById("send");
   var sessionId = null;
+  var connectionLost = false; /* the connection dropped since the last session_confirm */
+  var focusInputWhenReady = false;
+  var reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   /* Polling only: Rasa 3.6's Sanic 21.12 cannot complete a websocket upgrade on Python 3.11,
      and a failed upgrade leaves the Engine.IO session holding every packet. */
   var socket = window.io(serverUrl(), { transports: ["polling"] });
@@ -21,15 +24,25 @@
     return requested && /^https?:\/\/\S+$/.test(requested) ? requested.replace(/\/+$/, "") : DEFAULT_SERVER;
   }
 
-  function setReady(ready, text) {
+  /* state: "connecting", "online" or "offline" (styled in chat.css); the status line is a
+     live region, so screen readers announce each change. */
+  function setReady(ready, text, state) {
     input.disabled = !ready;
     sendButton.disabled = !ready;
     statusLine.textContent = text;
+    statusLine.dataset.state = state;
+    if (ready && focusInputWhenReady) {
+      focusInputWhenReady = false;
+      input.focus();
+    }
   }
 
   function scrollToEnd() {
     if (messages.lastElementChild) {
-      messages.lastElementChild.scrollIntoView({ block: "end" });
+      messages.lastElementChild.scrollIntoView({
+        block: "end",
+        behavior: reducedMotion.matches ? "auto" : "smooth"
+      });
     }
   }
 
@@ -92,27 +105,65 @@
     scrollToEnd();
   }
 
+  /* The plan's downloads (actions/plan.py sends them after the plan): links to files made in
+     the page, so nothing is fetched from a server. */
+  function addDownloads(download) {
+    var item = document.createElement("li");
+    item.className = "msg msg-bot";
+    var group = document.createElement("div");
+    group.className = "downloads";
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", "Download your plan");
+    [
+      { content: download.text, type: "text/plain", name: "my-back-care-plan.txt", label: "Download plan (text)" },
+      { content: download.ics, type: "text/calendar", name: "my-back-care-plan.ics", label: "Add to calendar (.ics)" }
+    ].forEach(function (file) {
+      if (!file.content) {
+        return;
+      }
+      var link = document.createElement("a");
+      link.className = "download";
+      link.href = URL.createObjectURL(new Blob([file.content], { type: file.type + ";charset=utf-8" }));
+      link.download = file.name;
+      link.textContent = file.label;
+      group.appendChild(link);
+    });
+    item.appendChild(group);
+    messages.appendChild(item);
+    scrollToEnd();
+  }
+
   function send(message, shownText) {
     if (!sessionId || !message) {
       return;
     }
+    /* a quick reply chosen by keyboard disappears below; keep the focus in the chat */
+    var keyboardOnReply = document.activeElement && document.activeElement.matches(".quick-reply:focus-visible");
     clearQuickReplies();
+    if (keyboardOnReply) {
+      input.focus();
+    }
     addBubble("user", shownText);
     socket.emit("user_uttered", { message: message, session_id: sessionId });
   }
 
   socket.on("connect", function () {
-    setReady(false, "Starting your session…");
+    setReady(false, "Starting your session…", "connecting");
     socket.emit("session_request", { session_id: window.localStorage.getItem(SESSION_KEY) });
   });
 
   socket.on("session_confirm", function (data) {
     sessionId = data && data.session_id ? data.session_id : data;
     window.localStorage.setItem(SESSION_KEY, sessionId);
-    setReady(true, "Connected");
+    setReady(true, connectionLost ? "Reconnected — you can carry on." : "Connected", "online");
+    connectionLost = false;
   });
 
   socket.on("bot_uttered", function (data) {
+    if (data.plan_download) {
+      addDownloads(data.plan_download);
+      return;
+    }
     var replies = data.quick_replies || data.buttons || [];
     if (!data.text && !replies.length) {
       return;
@@ -125,11 +176,14 @@
 
   socket.on("disconnect", function () {
     sessionId = null;
-    setReady(false, "Connection lost — reconnecting…");
+    connectionLost = true;
+    setReady(false, "Connection lost — reconnecting…", "offline");
   });
 
   socket.on("connect_error", function () {
-    setReady(false, "Cannot reach the assistant at " + serverUrl() + " — retrying…");
+    if (!connectionLost) {
+      setReady(false, "Cannot reach the assistant at " + serverUrl() + " — retrying…", "offline");
+    }
   });
 
   form.addEventListener("submit", function (event) {
@@ -145,11 +199,11 @@
   document.getElementById("new-chat").addEventListener("click", function () {
     window.localStorage.removeItem(SESSION_KEY);
     messages.replaceChildren();
+    focusInputWhenReady = true;
     if (socket.connected) {
       sessionId = null;
-      setReady(false, "Starting a new session…");
+      setReady(false, "Starting a new session…", "connecting");
       socket.emit("session_request", { session_id: null });
     }
-    input.focus();
   });
 })();

@@ -18,7 +18,7 @@ def test_recommends_exercises_suitable_for_the_stage_and_records_them() -> None:
     assert 2 <= len(shown) <= 3
     assert all("trimester_2" in kb.exercises[exercise_id].stages for exercise_id in shown)
     payloads = [button["payload"] for button in messages[0]["buttons"]]
-    assert payloads[-2:] == ["/request_more", "/ask_causes"]
+    assert payloads[-3:] == ["/request_more", "/request_plan", "/ask_causes"]
 
 
 def test_missing_slots_still_give_safe_all_stage_exercises() -> None:

@@ -32,6 +32,7 @@ REQUIRED_FIELDS = {
             "why",
             "cautions",
             "source_ids",
+            "kind",
         },
     ),
     "causes.yml": ("causes", {"id", "areas", "stages", "text", "source_ids"}),
@@ -160,6 +161,20 @@ def _copy_with(tmp_path: Path, file_name: str, edit) -> Path:
         ("causes.yml", lambda d: d["causes"][0].update(stages=["later"]), "common_in_pregnancy"),
         ("tips.yml", lambda d: d["tips"][0].update(topic="diet"), "posture_everyday"),
         ("coverage.yml", lambda d: d["uncovered"].pop(), "neck_shoulders/postpartum"),
+        ("exercises.yml", lambda d: d["exercises"][0].update(kind="dance"), "pelvic_tilts"),
+        ("exercises.yml", lambda d: d["exercises"][0].pop("kind"), "pelvic_tilts"),
+        (
+            "routine.yml",
+            lambda d: d["frequencies"][0].update(exercises=["seated_rows"]),
+            "upper_back_set",
+        ),
+        (
+            "routine.yml",
+            lambda d: d["frequencies"][1].update(stages=["postpartum"]),
+            "few_times_a_week_in_pregnancy",
+        ),
+        ("routine.yml", lambda d: d["session"].update(min_minutes=30), "session"),
+        ("routine.yml", lambda d: d["session"].update(source_ids=["nope"]), "session"),
     ],
 )
 def test_bad_data_names_file_and_entry(tmp_path, file_name, edit, entry_id):

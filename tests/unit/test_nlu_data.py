@@ -23,7 +23,8 @@ INTENTS = {
     "request_exercises", "ask_how_to", "request_more", "ask_causes", "ask_self_care",
     "ask_exercise_safety", "feedback_helpful", "feedback_not_helpful", "dont_know",
     "ask_warning_signs", "red_flag_emergency", "red_flag_see_soon", "red_flag_resolved",
-    "message_too_long",
+    "message_too_long", "request_plan", "show_plan", "exercise_hurt", "request_reminder",
+    "stop_reminders", "back_better", "back_same", "back_worse",
 }  # fmt: skip
 # decided by RedFlagScreen alone, so not in the held-out split DIET is scored on
 SCREEN_ONLY_INTENTS = {"red_flag_emergency", "red_flag_see_soon", "message_too_long"}
@@ -34,7 +35,9 @@ TOPICS = {
 }  # fmt: skip
 CANONICAL = {"body_area": BODY_AREAS, "self_care_topic": TOPICS}
 ENTITIES = {"body_area", "stage", "exercise", "severity", "self_care_topic"}
-OWN_FILES = ["chitchat.yml", "pain.yml", "exercises.yml", "self_care.yml", "feedback.yml"]
+OWN_FILES = [
+    "chitchat.yml", "pain.yml", "exercises.yml", "self_care.yml", "feedback.yml", "plan.yml",
+]  # fmt: skip
 BIG_INTENTS = {
     "describe_pain", "inform_stage", "inform_body_area", "request_exercises", "ask_how_to",
     "ask_self_care",

@@ -10,6 +10,7 @@ from backcare.replies import (
     CAUSES_BUTTON,
     MORE_BUTTON,
     PHYSIO_REFERRAL,
+    PLAN_BUTTON,
     UNKNOWN_STAGE_NOTE,
     citation,
     exercise_safety_reply,
@@ -55,8 +56,8 @@ def test_recommendation_lists_name_why_dosage_source_and_buttons(kb) -> None:
             f"{number}. {exercise.name}: {first_sentence(exercise.why_for('trimester_2'))}"
             f"{dosage} ({citation(kb, exercise)})"
         )
-    assert reply.buttons[-2:] == (MORE_BUTTON, CAUSES_BUTTON)
-    how_tos = reply.buttons[:-2]
+    assert reply.buttons[-3:] == (MORE_BUTTON, PLAN_BUTTON, CAUSES_BUTTON)
+    how_tos = reply.buttons[:-3]
     assert {b.entities["exercise"] for b in how_tos} == {ex.id for ex in result.exercises}
     with_steps = [kb.exercises[b.entities["exercise"]].has_documented_steps for b in how_tos]
     assert with_steps == sorted(with_steps, reverse=True), "exercises with steps come first"
