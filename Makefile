@@ -8,7 +8,7 @@ export RASA_TELEMETRY_ENABLED := false
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-test train run shell test lint unit validate safety-eval nlu-eval \
-	bench lookup warning-signs field-eval clean
+	bench lookup warning-signs field-eval forget clean cluster cluster-stop bench-cluster test-cluster
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -28,8 +28,19 @@ run: install  ## install, train if needed, start action server :5055 + Rasa :500
 shell: install  ## chat in the terminal (rasa shell), with the action server in the background
 	@$(PY) -m launcher shell
 
+cluster: install  ## PostgreSQL, Redis, 2 Rasa replicas, 2 action servers, nginx :5080 (background)
+	@scripts/install_cluster.sh
+	@$(PY) -m launcher.cluster start
+
+cluster-stop:  ## stop everything `make cluster` started
+	@$(PY) -m launcher.cluster stop
+
 test:  ## install, then lint, unit tests, data validation, training, test stories, e2e, evals
 	@scripts/test.sh
+
+test-cluster: install-test  ## the cluster's tests: real PostgreSQL, Redis, nginx and Rasa replicas
+	@scripts/install_cluster.sh
+	$(PY) -m pytest tests/cluster -q
 
 lint: install-test  ## ruff check and ruff format --check
 	$(PY) -m ruff check .
@@ -50,14 +61,21 @@ nlu-eval: install  ## train on data/nlu, test on the held-out split tests/nlu/he
 field-eval: install  ## field messages: escalation recall, false alarms, understanding, fallbacks
 	@$(PY) -m bench.field_eval --halves tuning,heldout --gate heldout
 
-bench: install  ## response-time benchmark against live servers
-	@$(PY) bench/response_times.py
+bench: install  ## this assistant against a fresh `rasa init` bot: latency, throughput, memory
+	@$(PY) -m bench.performance
+
+bench-cluster: install  ## throughput and p95 through nginx and the cluster against one process
+	@scripts/install_cluster.sh
+	@$(PY) -m bench.cluster
 
 lookup: install  ## regenerate data/nlu/lookups/exercise.yml from the knowledge base
 	$(PY) -m backcare.nlu_lookup
 
 warning-signs: install  ## regenerate the warning-sign answer in domain.yml from the sign data
 	$(PY) -m backcare.warning_signs
+
+forget: install  ## delete stored conversations: make forget SENDER=<id> or DAYS=<n>
+	@$(PY) -m launcher.forget $(SENDER) $(if $(DAYS),--older-than-days $(DAYS))
 
 clean:  ## remove models, results and logs (keeps .venv and the tracker database)
 	rm -rf models results var/logs var/test-results .pytest_cache .ruff_cache

@@ -114,7 +114,8 @@ def shell() -> int:
         with log_path.open("w", encoding="utf-8") as log:
             code = subprocess.call(
                 [sys.executable, "-m", "launcher.rasa_server", "shell", "--model", str(model)]
-                + ["--port", str(stack.rasa_port), "--endpoints", "endpoints.yml"],
+                + ["--port", str(stack.rasa_port), "--endpoints", "endpoints.yml"]
+                + ["--interface", stack.environment()["LISTEN_HOST"]],
                 cwd=REPO_ROOT,
                 env=stack.environment(),
                 stderr=log,

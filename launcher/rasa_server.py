@@ -7,20 +7,47 @@
 - every custom action call gets ACTION_TIMEOUT_SECONDS. When the action server is down, hung or
   failing, the person gets a short apology (`replies.ACTION_UNAVAILABLE`) at once. Rasa 3.6
   would wait up to five minutes for a hung one and answer nothing when one fails. Warning-sign
-  answers are responses, not custom actions, so they keep working meanwhile.
+  answers are responses, not custom actions, so they keep working meanwhile;
+- `run` and `shell` first check that the tracker store's database and the Redis lock store (when
+  configured) answer, and exit non-zero with the reason when they do not; once running, a
+  dropped database connection is retried, never replaced by memory, and the Redis lock store
+  takes its tickets atomically (launcher/stores.py);
+- `shell` also shows every error it logs on the terminal (stdout), because `make shell` sends
+  this process's stderr, where Rasa logs and library warnings go, to a log file;
+- `run` opens the messaging platforms whose variables are set (channels/platforms.py): its
+  credentials file becomes a temporary copy of the given one (credentials.yml) with a block of
+  ${VARIABLE} placeholders for each, so no secret is written to disk;
+- custom action calls carry only the current turn's events, and the action server's replies
+  are checked with a schema validator built once (two costs that Rasa 3.6 pays on every call).
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import os
 import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
 
+import jsonschema
+import rasa
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, create_bot_utterance
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import EventVerbosity
 from rasa.shared.exceptions import RasaException
 
 from backcare.replies import ACTION_UNAVAILABLE
+from channels.platforms import credentials_with_platforms, platform_setup
+from launcher.settings import server_environment
+from launcher.stores import (
+    StoreUnavailable,
+    check_stores,
+    endpoints_file,
+    install_store_safeguards,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +73,68 @@ def answer_when_actions_fail(timeout_seconds: float) -> None:
     RemoteAction.run = run_or_apologise
 
 
+def validate_action_replies_once() -> None:
+    """Check the action server's replies against Rasa's schema with a validator built once.
+    Rasa 3.6 re-checks the schema itself against its meta-schema on every call (about 10 ms of
+    each custom action; a third of the server's time under load); the check stays the same."""
+    spec = RemoteAction.action_response_format_spec()
+    validator_class = jsonschema.validators.validator_for(spec)
+    validator_class.check_schema(spec)
+    validator = validator_class(spec)
+
+    def validate_action_result(self, result: dict) -> bool:  # noqa: ANN001
+        error = jsonschema.exceptions.best_match(validator.iter_errors(result))
+        if error is None:
+            return True
+        error.message += (
+            ". Failed to validate Action server response from API, make sure your response "
+            "from the Action endpoint is valid."
+        )
+        raise error
+
+    RemoteAction._validate_action_result = validate_action_result
+
+
+def send_actions_the_current_turn() -> None:
+    """Send the action server the conversation's slots, latest message and the events of the
+    current turn only, instead of every event of the session: the actions here read nothing
+    else (actions/), and the whole history made each call grow with the conversation (666 KB
+    at turn 200)."""
+
+    def action_call(self, tracker, domain) -> dict:  # noqa: ANN001
+        state = tracker.current_state(EventVerbosity.NONE)
+        turn = []
+        for event in reversed(tracker.events):
+            turn.append(event)
+            if isinstance(event, UserUttered):
+                break
+        state["events"] = [event.as_dict() for event in reversed(turn)]
+        call = {
+            "next_action": self.name(),
+            "sender_id": tracker.sender_id,
+            "tracker": state,
+            "version": rasa.__version__,
+        }
+        if not self._is_selective_domain_enabled() or (
+            domain.does_custom_action_explicitly_need_domain(self.name())
+        ):
+            call["domain"] = domain.as_dict()
+        return call
+
+    RemoteAction._action_call_format = action_call
+
+
+class TerminalErrors(logging.Handler):
+    """Print ERROR records on stdout, the terminal of `make shell`. Not a StreamHandler:
+    Rasa's coloredlogs set-up replaces any stream handler on stdout or stderr."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"[error] {record.getMessage()}", flush=True)
+
+
 def rasa_arguments(arguments: list[str], environment: dict[str, str]) -> list[str]:
     """The arguments for Rasa's own command line: `run` gains the token and the CORS origins."""
     if arguments[:1] != ["run"]:
@@ -55,9 +144,50 @@ def rasa_arguments(arguments: list[str], environment: dict[str, str]) -> list[st
     return [*arguments, *([f"--auth-token={token}"] if token else []), "--cors", *origins]
 
 
+def with_platform_credentials(arguments: list[str], environment: Mapping[str, str]) -> list[str]:
+    """`run` arguments whose credentials file (`--credentials`, else credentials.yml) gains a
+    block for each messaging platform `environment` switches on, in a temporary file removed at
+    exit; it prints which platforms are on (names only). Other commands are left alone."""
+    if arguments[:1] != ["run"]:
+        return arguments
+    setup = platform_setup(environment)
+    for line in setup.summary(environment):
+        print(line, flush=True)
+    if not setup.enabled:
+        return arguments
+    base, others = "credentials.yml", []
+    remaining = iter(arguments[1:])
+    for argument in remaining:
+        if argument == "--credentials":
+            base = next(remaining, base)
+        elif argument.startswith("--credentials="):
+            base = argument.partition("=")[2]
+        else:
+            others.append(argument)
+    text = credentials_with_platforms(Path(base).read_text("utf-8"), setup.enabled, environment)
+    handle, path = tempfile.mkstemp(prefix="credentials-", suffix=".yml")
+    with os.fdopen(handle, "w", encoding="utf-8") as credentials:
+        credentials.write(text)
+    atexit.register(Path(path).unlink, missing_ok=True)
+    return ["run", *others, "--credentials", path]
+
+
 def main() -> None:
+    # started by hand or in a container: the settings' defaults fill what is not set
+    os.environ.update(server_environment())
     answer_when_actions_fail(float(os.environ.get("ACTION_TIMEOUT_SECONDS", "6")))
-    sys.argv = ["rasa", *rasa_arguments(sys.argv[1:], dict(os.environ))]
+    validate_action_replies_once()
+    send_actions_the_current_turn()
+    if sys.argv[1:2] in (["run"], ["shell"]):
+        try:
+            check_stores(endpoints_file(sys.argv[2:]))
+        except StoreUnavailable as error:
+            sys.exit(f"The Rasa server cannot start. {error}")
+        install_store_safeguards()
+    if sys.argv[1:2] == ["shell"]:
+        logging.getLogger().addHandler(TerminalErrors())
+    arguments = with_platform_credentials(sys.argv[1:], os.environ)
+    sys.argv = ["rasa", *rasa_arguments(arguments, dict(os.environ))]
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

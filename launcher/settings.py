@@ -19,6 +19,9 @@ DEFAULTS = {
     "RASA_PORT": "5005",
     "ACTION_PORT": "5055",
     "WEB_PORT": "8080",
+    # The address the servers listen on: this machine only; 0.0.0.0 opens them to the network
+    # (README, "Security").
+    "LISTEN_HOST": "127.0.0.1",
     # A custom action that has not answered after this many seconds gets a short apology
     # instead, so nobody waits on a hung action server (launcher/rasa_server.py).
     "ACTION_TIMEOUT_SECONDS": "6",
@@ -30,6 +33,18 @@ DEFAULTS = {
     "TRACKER_STORE_DIALECT": "sqlite",
     "TRACKER_STORE_DB": "var/tracker.db",
     "TRACKER_STORE_URL": "",
+    # The lock store: in_memory for one Rasa process, redis for several (endpoints.yml).
+    "LOCK_STORE_TYPE": "in_memory",
+    "REDIS_HOST": "localhost",
+    "REDIS_PORT": "6379",
+    "REDIS_PASSWORD": "",
+    "REDIS_DB": "1",
+    # `make cluster` (launcher/cluster.py): nginx's port, PostgreSQL's and Redis's ports, and
+    # the Sanic workers of each Rasa replica.
+    "CLUSTER_PORT": "5080",
+    "CLUSTER_POSTGRES_PORT": "5433",
+    "CLUSTER_REDIS_PORT": "6380",
+    "CLUSTER_SANIC_WORKERS": "1",
     # TensorFlow's start-up chatter hides the lines people need to read.
     "TF_CPP_MIN_LOG_LEVEL": "2",
     # No usage telemetry or crash reports leave the machine (they would try the network).
@@ -51,20 +66,22 @@ def read_env_file(path: Path = ENV_FILE) -> dict[str, str]:
     return values
 
 
-def ensure_api_token(path: Path = ENV_FILE) -> str:
-    """Return RASA_API_TOKEN from the environment or `.env`, generating and saving one in `.env`
-    on first use."""
-    token = os.environ.get("RASA_API_TOKEN") or read_env_file(path).get("RASA_API_TOKEN")
-    if token:
-        return token
-    token = secrets.token_hex(24)
+def ensure_secret(name: str, purpose: str, path: Path = ENV_FILE) -> str:
+    """Return the secret `name` from the environment or `.env`, generating and saving one in
+    `.env` on first use; `purpose` goes in the comment above it."""
+    value = os.environ.get(name) or read_env_file(path).get(name)
+    if value:
+        return value
+    value = secrets.token_hex(24)
     with path.open("a", encoding="utf-8") as env_file:
-        env_file.write(
-            "# Generated on first run; the Rasa HTTP API needs ?token=<this>. Never commit.\n"
-            f"RASA_API_TOKEN={token}\n"
-        )
+        env_file.write(f"# Generated on first run; {purpose}. Never commit.\n{name}={value}\n")
     path.chmod(0o600)
-    return token
+    return value
+
+
+def ensure_api_token(path: Path = ENV_FILE) -> str:
+    """RASA_API_TOKEN from the environment or `.env`, generated into `.env` on first use."""
+    return ensure_secret("RASA_API_TOKEN", "the Rasa HTTP API needs ?token=<this>", path)
 
 
 def configured_ports() -> tuple[int, int, int]:

@@ -10,6 +10,7 @@ import contextlib
 import ctypes
 import json
 import os
+import pwd
 import secrets
 import signal
 import socket
@@ -19,10 +20,12 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
+from channels.platforms import PLATFORM_VARIABLES
 from launcher.settings import REPO_ROOT, server_environment
 
 STOP_TIMEOUT = 10.0  # seconds a server gets to exit after SIGTERM before SIGKILL
@@ -68,6 +71,9 @@ class ManagedProcess:
     environment: dict[str, str]
     log_dir: Path
     echo: bool = False
+    # run as this OS user (PostgreSQL refuses to run as root), and stop with this signal
+    user: str | None = None
+    stop_signal: signal.Signals = signal.SIGTERM
     process: subprocess.Popen | None = field(default=None, init=False)
     started_at: float = field(default=0.0, init=False)
     starts: int = field(default=0, init=False)
@@ -79,6 +85,10 @@ class ManagedProcess:
     def start(self) -> None:
         """Start (or restart) the server; a restart appends to the same log."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        identity = {}
+        if self.user:
+            account = pwd.getpwnam(self.user)
+            identity = {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []}
         self.process = subprocess.Popen(
             self.command,
             cwd=REPO_ROOT,
@@ -87,7 +97,8 @@ class ManagedProcess:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            preexec_fn=_exit_with_parent(os.getpid()),
+            preexec_fn=_exit_with_parent(os.getpid()),  # runs after the change of user
+            **identity,
         )
         self.started_at = time.monotonic()
         self.starts += 1
@@ -137,9 +148,10 @@ class ManagedProcess:
 
 
 def stop_processes(processes: list[ManagedProcess], timeout: float = STOP_TIMEOUT) -> None:
-    """SIGTERM every process group at once; SIGKILL what is still there after `timeout`."""
+    """Signal every process group at once (SIGTERM unless a process says otherwise); SIGKILL
+    what is still there after `timeout`."""
     for managed in processes:
-        managed.signal(signal.SIGTERM)
+        managed.signal(managed.stop_signal)
     deadline = time.monotonic() + timeout
     for managed in processes:
         if not managed.wait(deadline):
@@ -166,6 +178,21 @@ class _RestartState:
     gave_up: bool = False
 
 
+def action_server_command(port: int) -> list[str]:
+    """rasa-sdk's action server for the package actions/."""
+    command = [sys.executable, "-m", "rasa", "run", "actions", "--actions", "actions"]
+    return [*command, "--port", str(port)]
+
+
+def rasa_server_command(model_path: Path, port: int, interface: str | None = None) -> list[str]:
+    """`rasa run` through launcher.rasa_server: the API token and the CORS origins travel in the
+    environment, never on the command line. It listens on every interface unless one is given."""
+    command = [sys.executable, "-m", "launcher.rasa_server", "run", "--model", str(model_path)]
+    command += ["--port", str(port), "--credentials", "credentials.yml"]
+    command += ["--interface", interface] if interface else []
+    return [*command, "--endpoints", "endpoints.yml", "--enable-api"]
+
+
 class ServerFailedToStart(RuntimeError):
     """A server exited or did not answer in time; the message carries its log tail."""
 
@@ -174,8 +201,123 @@ class StopRequested(RuntimeError):
     """A stop was asked for while a server was still starting."""
 
 
+class Supervisor:
+    """Starts named servers, restarts those that exit (see RestartPolicy) and stops them.
+
+    For dataclasses that have `log_dir`, `echo`, `restart_policy`, `stop_requested`,
+    `processes`, `_restarts` and an `environment()` for their servers (AssistantStack, and
+    launcher.cluster.Cluster)."""
+
+    log_dir: Path
+    echo: bool
+    restart_policy: RestartPolicy
+    stop_requested: threading.Event
+    processes: dict[str, ManagedProcess]
+    _restarts: dict[str, _RestartState]
+
+    def environment(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def launch(
+        self,
+        name: str,
+        command: list[str],
+        environment: dict[str, str] | None = None,
+        **options: Any,
+    ) -> ManagedProcess:
+        """Start `command` as the server `name`, under supervision, without waiting for it.
+        `options` go to ManagedProcess (`user`, `stop_signal`)."""
+        managed = ManagedProcess(
+            name,
+            command,
+            self.environment() if environment is None else environment,
+            log_dir=self.log_dir,
+            echo=self.echo,
+            **options,
+        )
+        self.processes[name] = managed
+        self._restarts[name] = _RestartState()
+        managed.start()
+        return managed
+
+    def _start(self, name: str, command: list[str], ready_url: str, timeout: float) -> None:
+        self.wait_until_ready(self.launch(name, command), ready_url, timeout)
+
+    def wait_until_ready(
+        self, managed: ManagedProcess, ready: str | Callable[[], bool], timeout: float
+    ) -> None:
+        """Wait until `ready` (a URL that answers 200, or a check) holds; stop the server and
+        raise ServerFailedToStart when it exits or does not get there in `timeout` seconds."""
+        check = (lambda: http_get(ready)[0] == 200) if isinstance(ready, str) else ready
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.stop_requested.is_set():
+                raise StopRequested(f"stopped while {managed.name} was starting")
+            if not managed.is_running():
+                raise ServerFailedToStart(f"{managed.name} exited early:\n{managed.log_tail()}")
+            if check():
+                return
+            time.sleep(0.5)
+        stop_processes([managed])
+        waited_for = ready if isinstance(ready, str) else "its readiness check"
+        raise ServerFailedToStart(
+            f"{managed.name} did not answer {waited_for} in {timeout:.0f} s:\n"
+            f"{managed.log_tail()}"
+        )
+
+    def supervise(self, report=print, essential: tuple[str, ...] = ("rasa",)) -> None:  # noqa: ANN001
+        """Restart servers that exit, until stop_requested is set. Returns early when a server
+        in `essential` is given up on (it keeps failing); another server given up on is left
+        down (without the action server Rasa still answers, warning signs included)."""
+        while not self.stop_requested.wait(0.5):
+            if self.restart_exited(report) in essential:
+                return
+
+    def restart_exited(self, report=print) -> str | None:  # noqa: ANN001
+        """One supervision step; the name of a server given up on in this step, if any."""
+        policy = self.restart_policy
+        for name, managed in self.processes.items():
+            state = self._restarts[name]
+            if state.gave_up or managed.is_running():
+                continue
+            now = time.monotonic()
+            if state.restart_at is None:
+                lived = now - managed.started_at
+                state.failures = state.failures + 1 if lived < policy.quick_exit else 1
+                code = managed.process.returncode if managed.process else None
+                if state.failures >= policy.max_failures:
+                    state.gave_up = True
+                    report(
+                        f"[launcher] {name} exited (code {code}) {state.failures} times in a row "
+                        f"soon after starting; giving up on it. See {managed.log_path}."
+                    )
+                    return name
+                delay = min(policy.max_delay, policy.first_delay * 2 ** (state.failures - 1))
+                report(
+                    f"[launcher] {name} exited (code {code}) after {lived:.0f} s; "
+                    f"restarting it in {delay:g} s."
+                )
+                state.restart_at = now + delay
+            elif now >= state.restart_at:
+                state.restart_at = None
+                managed.start()
+                report(f"[launcher] {name} restarted.")
+        return None
+
+    def stop_server(self, name: str) -> None:
+        if name in self.processes:
+            stop_processes([self.processes.pop(name)])
+
+    def stop_in_order(self, *groups: tuple[str, ...]) -> None:
+        """Stop every server, group after group (the servers of one group together); servers
+        in no group go last."""
+        self.stop_requested.set()
+        for group in [*groups, tuple(self.processes)]:
+            stop_processes([self.processes.pop(name) for name in group if name in self.processes])
+
+
 @dataclass
-class AssistantStack:
+class AssistantStack(Supervisor):
     """The action server and the Rasa server (and optionally the widget's file server)."""
 
     model_path: Path
@@ -219,6 +361,7 @@ class AssistantStack:
         environment["CORS_ORIGINS"] = " ".join(
             [*widget_origins, *environment.get("CORS_ORIGINS", "").split()]
         )
+        environment["SANIC_HOST"] = environment["LISTEN_HOST"]  # where rasa-sdk listens
         return environment
 
     def start(self, timeout: float = 180.0) -> None:
@@ -228,100 +371,24 @@ class AssistantStack:
             self.start_web_server(timeout)
 
     def start_action_server(self, timeout: float = 120.0) -> None:
-        command = [sys.executable, "-m", "rasa", "run", "actions", "--actions", "actions"]
-        command += ["--port", str(self.action_port)]
-        self._start("actions", command, f"{self.action_url}/health", timeout)
+        self._start(
+            "actions", action_server_command(self.action_port), f"{self.action_url}/health", timeout
+        )
 
     def start_rasa_server(self, timeout: float = 180.0) -> None:
-        """`rasa run` through launcher.rasa_server: the API token and the CORS origins travel in
-        the environment, never on the command line."""
-        command = [sys.executable, "-m", "launcher.rasa_server", "run", "--model"]
-        command += [str(self.model_path), "--port", str(self.rasa_port)]
-        command += ["--credentials", "credentials.yml", "--endpoints", "endpoints.yml"]
-        command += ["--enable-api"]
+        listen_host = self.environment()["LISTEN_HOST"]
+        command = rasa_server_command(self.model_path, self.rasa_port, listen_host)
         self._start("rasa", command, f"{self.rasa_url}/status?token={self.api_token}", timeout)
 
     def start_web_server(self, timeout: float = 30.0) -> None:
         command = [sys.executable, "scripts/serve_web.py", "--port", str(self.web_port)]
+        command += ["--host", self.environment()["LISTEN_HOST"]]
         self._start("web", command, f"{self.web_url}/", timeout)
-
-    def launch(self, name: str, command: list[str]) -> ManagedProcess:
-        """Start `command` as the server `name`, under supervision, without waiting for it."""
-        managed = ManagedProcess(
-            name, command, self.environment(), log_dir=self.log_dir, echo=self.echo
-        )
-        self.processes[name] = managed
-        self._restarts[name] = _RestartState()
-        managed.start()
-        return managed
-
-    def _start(self, name: str, command: list[str], ready_url: str, timeout: float) -> None:
-        managed = self.launch(name, command)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.stop_requested.is_set():
-                raise StopRequested(f"stopped while {name} was starting")
-            if not managed.is_running():
-                raise ServerFailedToStart(f"{name} exited early:\n{managed.log_tail()}")
-            status, _ = http_get(ready_url)
-            if status == 200:
-                return
-            time.sleep(0.5)
-        stop_processes([managed])
-        raise ServerFailedToStart(
-            f"{name} did not answer {ready_url} in {timeout:.0f} s:\n{managed.log_tail()}"
-        )
-
-    def supervise(self, report=print) -> None:  # noqa: ANN001
-        """Restart servers that exit, until stop_requested is set. Returns early, with the Rasa
-        server given up on, when it keeps failing; another server given up on is left down
-        (without the action server Rasa still answers, warning signs included)."""
-        while not self.stop_requested.wait(0.5):
-            if self.restart_exited(report) == "rasa":
-                return
-
-    def restart_exited(self, report=print) -> str | None:  # noqa: ANN001
-        """One supervision step; the name of a server given up on in this step, if any."""
-        policy = self.restart_policy
-        for name, managed in self.processes.items():
-            state = self._restarts[name]
-            if state.gave_up or managed.is_running():
-                continue
-            now = time.monotonic()
-            if state.restart_at is None:
-                lived = now - managed.started_at
-                state.failures = state.failures + 1 if lived < policy.quick_exit else 1
-                code = managed.process.returncode if managed.process else None
-                if state.failures >= policy.max_failures:
-                    state.gave_up = True
-                    report(
-                        f"[launcher] {name} exited (code {code}) {state.failures} times in a row "
-                        f"soon after starting; giving up on it. See {managed.log_path}."
-                    )
-                    return name
-                delay = min(policy.max_delay, policy.first_delay * 2 ** (state.failures - 1))
-                report(
-                    f"[launcher] {name} exited (code {code}) after {lived:.0f} s; "
-                    f"restarting it in {delay:g} s."
-                )
-                state.restart_at = now + delay
-            elif now >= state.restart_at:
-                state.restart_at = None
-                managed.start()
-                report(f"[launcher] {name} restarted.")
-        return None
-
-    def stop_server(self, name: str) -> None:
-        if name in self.processes:
-            stop_processes([self.processes.pop(name)])
 
     def stop(self) -> None:
         """Stop every server within STOP_TIMEOUT (SIGKILL after that); the Rasa server is
         signalled first so it stops sending to the action server."""
-        self.stop_requested.set()
-        order = ("rasa", "web", "actions")
-        stop_processes([self.processes[name] for name in order if name in self.processes])
-        self.processes.clear()
+        self.stop_in_order(("rasa", "web", "actions"))
 
     def send(self, sender: str, text: str, timeout: float = 60.0) -> list[dict]:
         """Post one message to the REST channel and return the bot's messages."""
@@ -355,6 +422,8 @@ def scratch_stack(model_path: Path, tracker_db: Path, serve_web: bool = False) -
         web_port=free_port() if serve_web else None,
         log_dir=tracker_db.parent / "logs",
         extra_environment={
+            # no messaging platform from a developer's .env: tests must not call real ones
+            **dict.fromkeys(PLATFORM_VARIABLES, ""),
             "TRACKER_STORE_DIALECT": "sqlite",
             "TRACKER_STORE_DB": str(tracker_db),
             "TRACKER_STORE_URL": "",

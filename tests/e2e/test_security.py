@@ -90,3 +90,19 @@ def test_a_conversation_can_be_deleted(assistant: AssistantStack, sender: str) -
     assert not [event for event in assistant.tracker(sender)["events"] if event["event"] == "user"]
     kept = [event for event in assistant.tracker(other)["events"] if event["event"] == "user"]
     assert [event["text"] for event in kept] == ["my lower back hurts, 30 weeks"]
+
+
+def listening_addresses(port: int) -> set[str]:
+    """The IPv4 addresses something listens on at `port`, from /proc/net/tcp."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        address, hex_port = local.split(":")
+        if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+            found.add(".".join(str(int(address[i : i + 2], 16)) for i in (6, 4, 2, 0)))
+    return found
+
+
+def test_the_servers_listen_on_this_machine_only(assistant: AssistantStack) -> None:
+    for port in (assistant.rasa_port, assistant.action_port, assistant.web_port):
+        assert listening_addresses(port) == {"127.0.0.1"}, port
