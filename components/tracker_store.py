@@ -6,7 +6,8 @@ time (see README, "Benchmark"). This store keeps the latest session of recent co
 memory, replayed from their rows exactly as a full load would replay them, and on each message
 reads only the rows added since (normally the few saved after the previous message). The
 database stays the one source of truth: rows written by another process are read the same way,
-a new session start in the new rows means a full load, and a conversation not kept (first seen,
+a new session start in the new rows means a full load, so does a kept conversation whose last
+row is gone (deleted with launcher.forget), and a conversation not kept (first seen,
 or the least recently used beyond `conversations_kept`) is loaded in full. Saving is Rasa's own.
 Across processes this holds because a conversation's messages are handled one at a time (the
 lock store), so its rows are committed in the order of their ids.
@@ -56,6 +57,8 @@ class IncrementalSQLTrackerStore(SQLTrackerStore):
         """The latest session of the conversation, as `SQLTrackerStore.retrieve` returns it."""
         kept = self._kept.pop(sender_id, None)
         with self.session_scope() as session:
+            if kept is not None and not self._row_exists(session, kept.last_row_id):
+                kept = None  # deleted meanwhile (launcher.forget): never serve it from memory
             query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
             if kept is not None:
                 query = query.filter(self.SQLEvent.id > kept.last_row_id)
@@ -78,6 +81,10 @@ class IncrementalSQLTrackerStore(SQLTrackerStore):
         return IncrementalStatesTracker.from_events(
             sender_id, list(kept.tracker.events), self.domain.slots
         )
+
+    def _row_exists(self, session: Any, row_id: int) -> bool:
+        query = session.query(self.SQLEvent.id).filter(self.SQLEvent.id == row_id)
+        return query.first() is not None
 
     def _keep(self, sender_id: str, kept: _Kept) -> None:
         self._kept[sender_id] = kept

@@ -152,3 +152,12 @@ def test_trackers_handed_out_do_not_share_state(db: Path) -> None:
     second = asyncio.run(incremental.retrieve("a"))
     assert second is not None and second.get_slot("stage") == "trimester_2"
     assert len(second.events) == len(first.events) - 1
+
+
+def test_a_deleted_conversation_is_not_served_from_memory(tmp_path: Path) -> None:
+    incremental, _ = store_pair(tmp_path / "tracker.db")
+    say(incremental, "someone", session_start() + turn(1))
+    assert asyncio.run(incremental.retrieve("someone")) is not None  # kept in memory now
+    with sqlite3.connect(tmp_path / "tracker.db") as database:  # what launcher.forget does
+        database.execute("DELETE FROM events WHERE sender_id = 'someone'")
+    assert asyncio.run(incremental.retrieve("someone")) is None
