@@ -30,9 +30,8 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg2
@@ -44,11 +43,9 @@ from launcher.settings import REPO_ROOT, ensure_api_token, ensure_secret, server
 from launcher.stack import (
     STOP_TIMEOUT,
     ManagedProcess,
-    RestartPolicy,
     ServerFailedToStart,
     StopRequested,
     Supervisor,
-    _RestartState,
     action_server_command,
     rasa_server_command,
 )
@@ -121,11 +118,6 @@ class Cluster(Supervisor):
     actions_port: int  # nginx, in front of the action servers
     sanic_workers: int = 1
     host: str = "127.0.0.1"
-    echo: bool = False
-    restart_policy: RestartPolicy = field(default_factory=RestartPolicy)
-    stop_requested: threading.Event = field(default_factory=threading.Event)
-    processes: dict[str, ManagedProcess] = field(default_factory=dict, init=False)
-    _restarts: dict[str, _RestartState] = field(default_factory=dict, init=False)
 
     @property
     def url(self) -> str:

@@ -201,19 +201,18 @@ class StopRequested(RuntimeError):
     """A stop was asked for while a server was still starting."""
 
 
+@dataclass(kw_only=True)
 class Supervisor:
     """Starts named servers, restarts those that exit (see RestartPolicy) and stops them.
 
-    For dataclasses that have `log_dir`, `echo`, `restart_policy`, `stop_requested`,
-    `processes`, `_restarts` and an `environment()` for their servers (AssistantStack, and
-    launcher.cluster.Cluster)."""
+    The base of AssistantStack and launcher.cluster.Cluster, which add a `log_dir` and an
+    `environment()` for their servers (a field here would come first in their constructors)."""
 
-    log_dir: Path
-    echo: bool
-    restart_policy: RestartPolicy
-    stop_requested: threading.Event
-    processes: dict[str, ManagedProcess]
-    _restarts: dict[str, _RestartState]
+    echo: bool = False
+    restart_policy: RestartPolicy = field(default_factory=RestartPolicy)
+    stop_requested: threading.Event = field(default_factory=threading.Event)
+    processes: dict[str, ManagedProcess] = field(default_factory=dict, init=False)
+    _restarts: dict[str, _RestartState] = field(default_factory=dict, init=False)
 
     def environment(self) -> dict[str, str]:
         raise NotImplementedError
@@ -327,12 +326,7 @@ class AssistantStack(Supervisor):
     log_dir: Path
     web_port: int | None = None
     host: str = "127.0.0.1"
-    echo: bool = False
     extra_environment: dict[str, str] = field(default_factory=dict)
-    restart_policy: RestartPolicy = field(default_factory=RestartPolicy)
-    stop_requested: threading.Event = field(default_factory=threading.Event)
-    processes: dict[str, ManagedProcess] = field(default_factory=dict, init=False)
-    _restarts: dict[str, _RestartState] = field(default_factory=dict, init=False)
 
     @property
     def rasa_url(self) -> str:
