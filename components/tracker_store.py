@@ -8,7 +8,10 @@ reads only the rows added since (normally the few saved after the previous messa
 database stays the one source of truth: rows written by another process are read the same way,
 a new session start in the new rows means a full load, so does a kept conversation whose last
 row is gone (deleted with launcher.forget), and a conversation not kept (first seen,
-or the least recently used beyond `conversations_kept`) is loaded in full. Saving is Rasa's own.
+or the least recently used beyond `conversations_kept`) is loaded in full. A kept conversation
+is read with one query on its own rows from its last known row on (no count, no sub-query), and
+saving a tracker this store handed out inserts its new events in one statement, without Rasa's
+count of the stored session (which grows with the conversation); any other save is Rasa's own.
 Across processes this holds because a conversation's messages are handled one at a time (the
 lock store), so its rows are committed in the order of their ids.
 
@@ -27,8 +30,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import SessionStarted, deserialise_events
+from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from components.dialogue_states import IncrementalStatesTracker
 
@@ -37,10 +41,16 @@ DEFAULT_CONVERSATIONS_KEPT = 1000
 
 @dataclass
 class _Kept:
-    """A conversation as its rows up to `last_row_id` replay; only copies of it are handed out."""
+    """A conversation as its rows up to `last_row_id` replay; only copies of it are handed out.
+
+    `stored_events` counts the events of the copy last handed out that are already stored, and
+    `last_stored` tells that copy's last stored event apart (its type and timestamp), so that
+    `save` can tell a tracker it handed out from any other; None once that copy was saved."""
 
     tracker: DialogueStateTracker
     last_row_id: int
+    stored_events: int | None = None
+    last_stored: tuple[str, float] | None = None
 
 
 class IncrementalSQLTrackerStore(SQLTrackerStore):
@@ -57,16 +67,24 @@ class IncrementalSQLTrackerStore(SQLTrackerStore):
         """The latest session of the conversation, as `SQLTrackerStore.retrieve` returns it."""
         kept = self._kept.pop(sender_id, None)
         with self.session_scope() as session:
-            if kept is not None and not self._row_exists(session, kept.last_row_id):
-                kept = None  # deleted meanwhile (launcher.forget): never serve it from memory
-            query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
-            if kept is not None:
-                query = query.filter(self.SQLEvent.id > kept.last_row_id)
-            rows = query.with_entities(
-                self.SQLEvent.id, self.SQLEvent.type_name, self.SQLEvent.data
-            ).all()
-        if kept is not None and any(row.type_name == SessionStarted.type_name for row in rows):
-            return await self.retrieve(sender_id)  # a new session: load it whole
+            if kept is None:
+                query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+            else:  # from its last known row on: that row missing means it was deleted
+                query = session.query(self.SQLEvent).filter(
+                    self.SQLEvent.sender_id == sender_id, self.SQLEvent.id >= kept.last_row_id
+                )
+            rows = (
+                query.with_entities(self.SQLEvent.id, self.SQLEvent.type_name, self.SQLEvent.data)
+                .order_by(self.SQLEvent.id)
+                .all()
+            )
+        if kept is not None:
+            if not rows or rows[0].id != kept.last_row_id:
+                kept, rows = None, None  # deleted meanwhile (launcher.forget): never from memory
+            else:
+                rows = rows[1:]
+            if kept is None or any(row.type_name == SessionStarted.type_name for row in rows):
+                return await self.retrieve(sender_id)  # deleted, or a new session: load it whole
         events = [json.loads(row.data) for row in rows]
         if kept is None:
             if not events:
@@ -77,16 +95,52 @@ class IncrementalSQLTrackerStore(SQLTrackerStore):
                 kept.tracker.update(event)
         if rows:
             kept.last_row_id = rows[-1].id
+        kept.stored_events = len(kept.tracker.events)
+        kept.last_stored = _signature(kept.tracker.events[-1])
         self._keep(sender_id, kept)
         return IncrementalStatesTracker.from_events(
             sender_id, list(kept.tracker.events), self.domain.slots
         )
 
-    def _row_exists(self, session: Any, row_id: int) -> bool:
-        query = session.query(self.SQLEvent.id).filter(self.SQLEvent.id == row_id)
-        return query.first() is not None
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the tracker's new events; one insert for a tracker this store handed out."""
+        kept = self._kept.get(tracker.sender_id)
+        stored = kept.stored_events if kept else None
+        events = list(tracker.events)
+        if (
+            kept is None
+            or stored is None
+            or len(events) < stored
+            or _signature(events[stored - 1]) != kept.last_stored
+        ):
+            await super().save(tracker)
+            return
+        await self.stream_events(tracker)
+        rows = [self._row(tracker.sender_id, event) for event in events[stored:]]
+        if rows:
+            with self.session_scope() as session:
+                session.execute(self.SQLEvent.__table__.insert(), rows)
+                session.commit()
+        kept.stored_events = kept.last_stored = None  # saved: the next save needs a retrieve
+
+    @staticmethod
+    def _row(sender_id: str, event: Event) -> dict[str, Any]:
+        """The `events` row of one event, as Rasa's `SQLTrackerStore.save` writes it."""
+        data = event.as_dict()
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
 
     def _keep(self, sender_id: str, kept: _Kept) -> None:
         self._kept[sender_id] = kept
         while len(self._kept) > self.conversations_kept:
             self._kept.popitem(last=False)
+
+
+def _signature(event: Event) -> tuple[str, float]:
+    return event.type_name, event.timestamp

@@ -161,3 +161,70 @@ def test_a_deleted_conversation_is_not_served_from_memory(tmp_path: Path) -> Non
     with sqlite3.connect(tmp_path / "tracker.db") as database:  # what launcher.forget does
         database.execute("DELETE FROM events WHERE sender_id = 'someone'")
     assert asyncio.run(incremental.retrieve("someone")) is None
+
+
+def statements(store: SQLTrackerStore) -> list[str]:
+    """Every SQL statement the store's engine runs from now on."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+    event.listen(
+        store.engine,
+        "before_cursor_execute",
+        lambda _conn, _cursor, statement, *_: seen.append(statement.split()[0].upper()),
+    )
+    return seen
+
+
+def stored_rows(path: Path, sender: str) -> list[tuple]:
+    with sqlite3.connect(path) as database:
+        return database.execute(
+            "SELECT type_name, intent_name, action_name, data FROM events"
+            " WHERE sender_id = ? ORDER BY id",
+            (sender,),
+        ).fetchall()
+
+
+def test_a_message_in_a_kept_conversation_costs_one_select_and_one_insert(db: Path) -> None:
+    incremental, _ = store_pair(db)
+    say(incremental, "a", session_start() + turn(1))
+    say(incremental, "a", turn(2))
+    seen = statements(incremental)
+    say(incremental, "a", turn(3))
+    assert seen == ["SELECT", "INSERT"]
+
+
+def test_saved_rows_are_the_rows_rasa_saves(tmp_path: Path) -> None:
+    incremental, _ = store_pair(tmp_path / "ours.db")
+    _, rasa = store_pair(tmp_path / "rasa.db")
+    for number in range(1, 5):
+        events = (session_start() if number == 1 else []) + turn(number)
+        for store in (incremental, rasa):
+            say(store, "a", events)
+    assert stored_rows(tmp_path / "ours.db", "a") == stored_rows(tmp_path / "rasa.db", "a")
+
+
+def test_saving_twice_without_a_retrieve_stores_each_event_once(db: Path) -> None:
+    incremental, rasa = store_pair(db)
+    say(incremental, "a", session_start() + turn(1))
+    tracker = asyncio.run(incremental.retrieve("a"))
+    assert tracker is not None
+    for event in turn(2):
+        tracker.update(event)
+    asyncio.run(incremental.save(tracker))
+    for event in turn(3):
+        tracker.update(event)
+    asyncio.run(incremental.save(tracker))
+    rows = stored_rows(db, "a")
+    assert len(rows) == len(session_start() + turn(1) + turn(2) + turn(3))
+    assert len(set(rows)) == len(rows)
+    assert state(incremental, "a") == state(rasa, "a")
+
+
+def test_a_new_session_saved_on_a_handed_out_tracker_is_read_alone(db: Path) -> None:
+    incremental, rasa = store_pair(db)
+    say(incremental, "a", session_start() + turn(1))
+    say(incremental, "a", session_start() + turn(2))
+    after = state(incremental, "a")
+    assert after == state(rasa, "a")
+    assert [e["text"] for e in after["events"] if e["event"] == "bot"] == ["answer 2"]
