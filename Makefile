@@ -2,9 +2,9 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 RASA := $(PY) -m rasa
-# quiet TensorFlow; no usage telemetry or crash reports (they would try the network)
-export TF_CPP_MIN_LOG_LEVEL := 2
-export RASA_TELEMETRY_ENABLED := false
+# Quiet TensorFlow, no telemetry, for every command below: launcher/settings.py's
+# PROCESS_SETTINGS, read from there (once .venv exists)
+$(foreach setting,$(if $(wildcard $(PY)),$(shell $(PY) -m launcher.settings)),$(eval export $(setting)))
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-test train run shell test lint unit validate safety-eval nlu-eval \
@@ -22,13 +22,13 @@ install-test:  ## install, plus the test-only tools
 train: install  ## train the model when domain, config or data changed
 	@$(PY) -m launcher train
 
-run: install  ## install, train if needed, start action server :5055 + Rasa :5005 + web chat :8080
+run: install  ## install, train if needed, start the action server, Rasa and the web chat
 	@$(PY) -m launcher run
 
 shell: install  ## chat in the terminal (rasa shell), with the action server in the background
 	@$(PY) -m launcher shell
 
-cluster: install  ## PostgreSQL, Redis, 2 Rasa replicas, 2 action servers, nginx :5080 (background)
+cluster: install  ## PostgreSQL, Redis, 2 Rasa replicas, 2 action servers, nginx (background)
 	@scripts/install_cluster.sh
 	@$(PY) -m launcher.cluster start
 

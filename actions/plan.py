@@ -56,11 +56,16 @@ def send_plan(
     dispatcher.utter_message(json_message={"data": {"plan_download": download}})
 
 
+def stored_plan(tracker: Tracker) -> tuple[KnowledgeBase, Plan | None]:
+    """The knowledge base, and the plan kept in the conversation (None: no plan yet)."""
+    kb = knowledge_base()
+    return kb, plan_from_slot(kb, tracker.get_slot("plan"))
+
+
 def make_plan_and_send(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """A plan for the tracker's stage and areas (the exercise form has asked for them);
     exercises that hurt before stay out."""
-    kb = knowledge_base()
-    previous = plan_from_slot(kb, tracker.get_slot("plan"))
+    kb, previous = stored_plan(tracker)
     dropped = previous.dropped_ids if previous else ()
     plan = build_plan(kb, current_stage(tracker), current_areas(tracker), dropped)
     reply = plan_reply(kb, plan, red_flag_reminder(tracker.get_slot("red_flag_signs")))
@@ -77,8 +82,7 @@ class ActionShowPlan(FailSafeAction):
     async def respond(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        kb = knowledge_base()
-        plan = plan_from_slot(kb, tracker.get_slot("plan"))
+        kb, plan = stored_plan(tracker)
         if plan is None:
             send(dispatcher, no_plan_reply())
         else:
@@ -95,8 +99,7 @@ class ActionDropExercise(FailSafeAction):
     async def respond(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        kb = knowledge_base()
-        plan = plan_from_slot(kb, tracker.get_slot("plan"))
+        kb, plan = stored_plan(tracker)
         exercise = named_exercise(tracker)
         if exercise is None:
             send(dispatcher, plan_reply(kb, plan) if plan else no_plan_reply())

@@ -7,7 +7,7 @@ server with the SQLite tracker store and the in-memory lock store, one action se
 launcher.stack.scratch_stack), and the cluster as `make cluster` starts it (nginx, two Rasa
 replicas, two action servers, PostgreSQL and Redis: launcher.cluster.scratch_cluster). At 10
 and 50 concurrent senders, each sender its own conversation replaying a realistic one
-(bench.performance's load), they take turns (single, cluster, cluster, single, ...) and the
+(bench.load, as bench.performance), they take turns (single, cluster, cluster, single, ...) and the
 samples are pooled, so the ratios compare the two under the same conditions. It also adds up
 the CPU time each server (and the load generator) spends per answered message, which a busy
 machine changes far less than it changes throughput. It prints a table, the ratios and the goals
@@ -17,22 +17,27 @@ of issue 12, writes the numbers as JSON, and asserts nothing.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import resource
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.performance import OUR_CONVERSATION, Bot, Load, percentile, run_load
+from bench.load import (
+    OUR_CONVERSATION,
+    Bot,
+    percentile,
+    pooled_loads,
+    supervised_pids,
+    warm_up,
+    write_json,
+)
 from launcher.cluster import scratch_cluster
 from launcher.model import train_if_needed
 from launcher.settings import REPO_ROOT, server_environment
-from launcher.stack import Supervisor, scratch_stack
+from launcher.stack import scratch_stack
 
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 DEFAULT_JSON = REPO_ROOT / "results" / "bench" / "cluster.json"
 CONCURRENCY = (10, 50)
 ROUNDS = {10: 3, 50: 1}  # conversations each sender replays in one load phase
@@ -44,67 +49,27 @@ GOALS = (
 )
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a process and its descendants, from /proc."""
-    total, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-        pending += [int(child) for child in children]
-    return total / CLOCK_TICKS
-
-
-def machine_busy_seconds() -> float:
-    """CPU time every process on the machine has used so far (all cores), from /proc/stat."""
-    user, nice, system, _idle, _iowait, irq, softirq, steal = map(
-        int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
-    )
-    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
-
-
-def cpu_by_server(bot: Bot) -> dict[str, float]:
-    """CPU seconds so far of each of the bot's servers (a replica's workers included), and of
-    this process, the load generator."""
-    used = {name: cpu_seconds(pid) for name, pid in bot.pids().items()}
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    return {**used, "load generator": own.ru_utime + own.ru_stime}
-
-
 def measure(bots: list[Bot], repeats: int) -> None:
-    """Each concurrency in turn, the bots taking turns (A B B A ...), samples pooled; and the
-    CPU each server spent per answered message."""
-    for bot in bots:  # warm-up: TensorFlow traces its graphs on the first messages
-        run_load(bot, senders=4, rounds=1)
+    """Each concurrency in turn, the bots taking turns, samples pooled (bench.load); and the
+    CPU each server, and the load generator, spent per answered message."""
+    warm_up(bots, senders=4)
     for senders in CONCURRENCY:
-        loads = {bot.name: Load() for bot in bots}
-        cpu = {bot.name: dict.fromkeys(cpu_by_server(bot), 0.0) for bot in bots}
-        machine = dict.fromkeys(loads, 0.0)
-        for repeat in range(repeats):
-            for bot in bots if repeat % 2 == 0 else reversed(bots):
-                before, machine_before = cpu_by_server(bot), machine_busy_seconds()
-                loads[bot.name].add(run_load(bot, senders, ROUNDS[senders]))
-                machine[bot.name] += machine_busy_seconds() - machine_before
-                for name, seconds in cpu_by_server(bot).items():
-                    cpu[bot.name][name] += seconds - before[name]
+        loads = pooled_loads(bots, senders, ROUNDS[senders], repeats)
         for bot in bots:
             load = loads[bot.name]
-            answered = len(load.latencies_ms)
+            answered = load.answered
+            cpu = {**load.server_cpu, "load generator": load.generator_cpu}
             bot.metrics[f"throughput_{senders}"] = answered / load.seconds
             bot.metrics[f"p50_{senders}"] = percentile(load.latencies_ms, 0.50)
             bot.metrics[f"p95_{senders}"] = percentile(load.latencies_ms, 0.95)
             bot.metrics[f"errors_{senders}"] = load.errors
-            bot.metrics[f"cpu_ms_{senders}"] = 1000 * sum(cpu[bot.name].values()) / answered
-            bot.metrics[f"cores_{senders}"] = sum(cpu[bot.name].values()) / load.seconds
+            bot.metrics[f"cpu_ms_{senders}"] = 1000 * sum(cpu.values()) / answered
+            bot.metrics[f"cores_{senders}"] = sum(cpu.values()) / load.seconds
             # whatever else ran on the machine meanwhile (other people's work, the idle server)
-            others = max(0.0, machine[bot.name] - sum(cpu[bot.name].values()))
+            others = max(0.0, load.machine_cpu - sum(cpu.values()))
             bot.metrics[f"other_cores_{senders}"] = others / load.seconds
             shares = ", ".join(
-                f"{name} {1000 * seconds / answered:.1f}" for name, seconds in cpu[bot.name].items()
+                f"{name} {1000 * seconds / answered:.1f}" for name, seconds in cpu.items()
             )
             print(
                 f"  {bot.name:<8} {senders} senders: {answered} answers, {load.errors} errors, "
@@ -141,10 +106,6 @@ def table(single: dict[str, float], cluster: dict[str, float]) -> str:
     return "\n".join(lines)
 
 
-def server_pids(servers: Supervisor):  # noqa: ANN201
-    return lambda: {name: managed.process.pid for name, managed in servers.processes.items()}
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="write the numbers here")
@@ -169,8 +130,10 @@ def main(argv: list[str] | None = None) -> int:
         # free ports are picked once the single process holds its own
         cluster = scratch_cluster(model, scratch, sanic_workers=args.workers)
         cluster.start()
-        single = Bot("single", single_stack.rasa_url, OUR_CONVERSATION, server_pids(single_stack))
-        clustered = Bot("cluster", cluster.url, OUR_CONVERSATION, server_pids(cluster))
+        single = Bot(
+            "single", single_stack.rasa_url, OUR_CONVERSATION, supervised_pids(single_stack)
+        )
+        clustered = Bot("cluster", cluster.url, OUR_CONVERSATION, supervised_pids(cluster))
         print(
             f"load (cluster: {len(cluster.rasa_ports)} replicas x {args.workers} Sanic "
             "worker(s), through nginx):",
@@ -195,20 +158,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"goal {'met    ' if met else 'NOT met'}  {description} ({ratios[key]:.2f}x)")
     took = time.monotonic() - started
     print(f"\nload average after: {os.getloadavg()[0]:.1f}; bench took {took:.0f} s")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(
-        json.dumps(
-            {
-                "single": single.metrics,
-                "cluster": clustered.metrics,
-                "ratios": ratios,
-                "workers": args.workers,
-            },
-            indent=2,
-        ),
-        encoding="utf-8",
-    )
-    print(f"wrote {args.json}")
+    numbers = {
+        "single": single.metrics,
+        "cluster": clustered.metrics,
+        "ratios": ratios,
+        "workers": args.workers,
+    }
+    write_json(args.json, numbers)
     return 0
 
 

@@ -21,16 +21,15 @@ folder and `rasa run --enable-api`. For each it measures:
   mean over the last full round of the conversation ending at that turn, so every kind of
   message counts once.
 
-The machine is shared and noisy, so the two bots take turns (ours, baseline, baseline, ours)
-and the ratios ours/baseline from the same run are what matter. It prints a table and the
-goals of issue 9, and writes everything as JSON. It asserts nothing.
+The machine is shared and noisy, so the two bots take turns (ours, baseline, baseline, ours;
+bench.load) and the ratios ours/baseline from the same run are what matter. It prints a table
+and the goals of issue 9, and writes everything as JSON. It asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import statistics
 import subprocess
@@ -38,13 +37,23 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import aiohttp
-
+from bench.load import (
+    OUR_CONVERSATION,
+    Bot,
+    client_session,
+    percentile,
+    pooled_loads,
+    post,
+    process_tree,
+    server_cpu,
+    supervised_pids,
+    warm_up,
+    write_json,
+)
 from launcher.model import train_if_needed
 from launcher.settings import REPO_ROOT, server_environment
 from launcher.stack import (
@@ -58,18 +67,6 @@ from launcher.stack import (
 
 DEFAULT_JSON = REPO_ROOT / "results" / "bench" / "performance.json"
 
-# A conversation like a person's: greet, ask for exercises, page, how-to, why, tips, a warning
-# sign, goodbye (custom actions, rules, the form and an escalation).
-OUR_CONVERSATION = (
-    "hi",
-    "my upper back hurts and I'm in my second trimester",
-    "more exercises",
-    "how do I do wall angels?",
-    "why does it hurt?",
-    "any tips for sleeping?",
-    "I'm bleeding a lot",
-    "thanks, bye",
-)
 # The `rasa init` bot's own intents: greet, moods, affirm, bot challenge, goodbye.
 BASELINE_CONVERSATION = (
     "hello there",
@@ -83,7 +80,6 @@ CONCURRENCY = (1, 10, 50)
 # Conversations each sender replays in one load phase, by number of senders.
 ROUNDS = {1: 4, 10: 2, 50: 1}
 LONG_TURNS = (10, 200)
-REQUEST_TIMEOUT = 120.0
 
 GOALS = (
     # (description, metric, ours/baseline or ours alone, limit, "min" or "max")
@@ -96,124 +92,18 @@ GOALS = (
 )
 
 
-@dataclass
-class Bot:
-    """A running bot: where its REST channel is, what a person says to it, its processes."""
-
-    name: str
-    rasa_url: str
-    conversation: tuple[str, ...]
-    pids: Callable[[], dict[str, int]]
-    metrics: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def webhook(self) -> str:
-        return f"{self.rasa_url}/webhooks/rest/webhook"
-
-
-@dataclass
-class Load:
-    """The outcome of one or more load phases of one bot at one concurrency."""
-
-    latencies_ms: list[float] = field(default_factory=list)
-    errors: int = 0
-    seconds: float = 0.0
-    cpu_seconds: float = 0.0
-
-    def add(self, other: Load) -> None:
-        self.latencies_ms += other.latencies_ms
-        self.errors += other.errors
-        self.seconds += other.seconds
-        self.cpu_seconds += other.cpu_seconds
-
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pids: Iterable[int]) -> float:
-    """User and system CPU time the processes (all their threads) have used so far."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / CLOCK_TICKS
-
-
-def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
-
-
-async def post(session: aiohttp.ClientSession, bot: Bot, sender: str, text: str) -> float | None:
-    """Send one message; the latency in ms, or None when it failed or got no answer."""
-    started = time.perf_counter()
-    try:
-        async with session.post(bot.webhook, json={"sender": sender, "message": text}) as reply:
-            answer = await reply.json(content_type=None)
-            if reply.status != 200 or not answer:
-                return None
-    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
-        return None
-    return (time.perf_counter() - started) * 1000
-
-
-async def converse(
-    session: aiohttp.ClientSession, bot: Bot, messages: list[str], load: Load
-) -> list[float | None]:
-    """One sender: its own conversation, one message after the other."""
-    sender = f"bench-{bot.name}-{uuid.uuid4().hex[:10]}"
-    latencies = []
-    for text in messages:
-        latency = await post(session, bot, sender, text)
-        latencies.append(latency)
-        if latency is None:
-            load.errors += 1
-        else:
-            load.latencies_ms.append(latency)
-    return latencies
-
-
-def client_session(senders: int) -> aiohttp.ClientSession:
-    return aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=senders),
-        timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT),
-    )
-
-
-def run_load(bot: Bot, senders: int, rounds: int) -> Load:
-    """`senders` concurrent conversations, each replaying the bot's conversation `rounds` times."""
-    load = Load()
-
-    async def main() -> None:
-        async with client_session(senders) as session:
-            messages = list(bot.conversation) * rounds
-            pids = bot.pids().values()
-            cpu_before, started = cpu_seconds(pids), time.perf_counter()
-            await asyncio.gather(*(converse(session, bot, messages, load) for _ in range(senders)))
-            load.seconds = time.perf_counter() - started
-            load.cpu_seconds = cpu_seconds(pids) - cpu_before
-
-    asyncio.run(main())
-    return load
-
-
 def long_conversation(bot: Bot, turns: int) -> tuple[list[float | None], list[float]]:
     """Latency of every turn of one conversation of `turns` messages, and the servers' CPU
     seconds used up to the end of each turn (the first item: before the first turn)."""
 
     async def main() -> tuple[list[float | None], list[float]]:
         sender = f"bench-{bot.name}-long-{uuid.uuid4().hex[:10]}"
-        pids = bot.pids().values()
-        latencies, cpu = [], [cpu_seconds(pids)]
+        latencies, cpu = [], [sum(server_cpu(bot).values())]
         async with client_session(1) as session:
             for turn in range(turns):
                 text = bot.conversation[turn % len(bot.conversation)]
                 latencies.append(await post(session, bot, sender, text))
-                cpu.append(cpu_seconds(pids))
+                cpu.append(sum(server_cpu(bot).values()))
         return latencies, cpu
 
     return asyncio.run(main())
@@ -227,18 +117,14 @@ def round_ending_at(turn: int, round_length: int) -> slice:
 def rss_mb(pid: int) -> float:
     """Resident memory of a process and its descendants, in MB, from /proc."""
     total_kb = 0
-    pending = [pid]
-    while pending:
-        current = pending.pop()
+    for folder in process_tree(pid):
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            status = (folder / "status").read_text()
         except OSError:
             continue
         total_kb += next(
             int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")
         )
-        pending += [int(child) for child in children]
     return total_kb / 1024
 
 
@@ -292,12 +178,7 @@ async def _answers(bot: Bot) -> bool:
 def our_bot(scratch: Path) -> Iterator[Bot]:
     """This assistant, started as `make run` starts it (scratch ports and tracker store)."""
     stack = scratch_stack(train_if_needed(), scratch / "tracker.db")
-    bot = Bot(
-        "ours",
-        stack.rasa_url,
-        OUR_CONVERSATION,
-        lambda: {name: p.process.pid for name, p in stack.processes.items() if p.process},
-    )
+    bot = Bot("ours", stack.rasa_url, OUR_CONVERSATION, supervised_pids(stack))
     try:
         started = time.monotonic()
         stack.start()
@@ -339,24 +220,20 @@ def baseline_bot(project: Path, log_dir: Path) -> Iterator[Bot]:
 
 
 def measure_load(bots: list[Bot], repeats: int) -> None:
-    """Each concurrency in turn, the bots taking turns (A B B A ...), samples pooled."""
-    for bot in bots:  # warm-up: the first messages trace TensorFlow graphs and fill caches
-        run_load(bot, senders=2, rounds=1)
+    """Each concurrency in turn, the bots taking turns, samples pooled (bench.load)."""
+    warm_up(bots, senders=2)
     for senders in CONCURRENCY:
-        loads = {bot.name: Load() for bot in bots}
-        for repeat in range(repeats):
-            for bot in bots if repeat % 2 == 0 else reversed(bots):
-                loads[bot.name].add(run_load(bot, senders, ROUNDS[senders]))
+        loads = pooled_loads(bots, senders, ROUNDS[senders], repeats)
         for bot in bots:
             load = loads[bot.name]
-            bot.metrics[f"messages_{senders}"] = len(load.latencies_ms)
+            bot.metrics[f"messages_{senders}"] = load.answered
             bot.metrics[f"errors_{senders}"] = load.errors
             for share in (50, 95, 99):
                 bot.metrics[f"p{share}_{senders}"] = percentile(load.latencies_ms, share / 100)
-            bot.metrics[f"throughput_{senders}"] = len(load.latencies_ms) / load.seconds
-            bot.metrics[f"cpu_ms_{senders}"] = 1000 * load.cpu_seconds / len(load.latencies_ms)
+            bot.metrics[f"throughput_{senders}"] = load.answered / load.seconds
+            bot.metrics[f"cpu_ms_{senders}"] = 1000 * load.servers_cpu / load.answered
             print(
-                f"  {bot.name:<8} {senders:>2} sender(s): {len(load.latencies_ms)} answers, "
+                f"  {bot.name:<8} {senders:>2} sender(s): {load.answered} answers, "
                 f"{load.errors} errors, p50 {bot.metrics[f'p50_{senders}']:.0f} ms, "
                 f"{bot.metrics[f'throughput_{senders}']:.1f} msg/s, "
                 f"CPU {bot.metrics[f'cpu_ms_{senders}']:.1f} ms/msg",
@@ -499,15 +376,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"goal {'met    ' if ok else 'NOT met'}  {description}")
     print(f"\n{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; ", end="")
     print(f"bench took {time.monotonic() - started:.0f} s")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(
-        json.dumps(
-            {"ours": ours.metrics, "baseline": baseline.metrics, "ratios": ratio, "goals": met},
-            indent=2,
-        ),
-        encoding="utf-8",
-    )
-    print(f"wrote {args.json}")
+    numbers = {"ours": ours.metrics, "baseline": baseline.metrics, "ratios": ratio, "goals": met}
+    write_json(args.json, numbers)
     return 0
 
 

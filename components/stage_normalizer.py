@@ -3,10 +3,10 @@
 Place it after DIETClassifier and EntitySynonymMapper. For every ``stage`` entity it parses
 the whole message with :func:`backcare.stage.parse_stage` (the context decides: "LO is 4
 months" is after birth although "4 months" alone reads as pregnant), falling back to the
-entity text and value, rewrites ``value`` to ``trimester_1`` .. ``postpartum`` and adds a
-``stage_weeks`` entity when a number of weeks is known. Stage entities that cannot be parsed
-are dropped. When no ``stage`` entity was found, the whole message is scanned and a stage is
-added only when the message has pregnancy or birth context words.
+entity text and value, and rewrites ``value`` to ``trimester_1`` .. ``postpartum``. Stage
+entities that cannot be parsed are dropped. When no ``stage`` entity was found, the whole
+message is scanned and a stage is added only when the message has pregnancy or birth context
+words.
 """
 
 from __future__ import annotations
@@ -32,13 +32,12 @@ from components.base import MessageComponent
 logger = logging.getLogger(__name__)
 
 STAGE_ENTITY = "stage"
-STAGE_WEEKS_ENTITY = "stage_weeks"
 SCAN_TEXT_KEY = "scan_text_when_missing"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class StageNormalizer(MessageComponent, EntityExtractorMixin):
-    """Normalises ``stage`` entities to stage ids and adds ``stage_weeks``."""
+    """Normalises ``stage`` entities to stage ids."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -51,8 +50,6 @@ class StageNormalizer(MessageComponent, EntityExtractorMixin):
         result: list[dict[str, Any]] = []
         found_stage = False
         for entity in entities:
-            if entity.get(ENTITY_ATTRIBUTE_TYPE) == STAGE_WEEKS_ENTITY:
-                continue  # recomputed below from the stage entities
             if entity.get(ENTITY_ATTRIBUTE_TYPE) != STAGE_ENTITY:
                 result.append(entity)
                 continue
@@ -64,8 +61,6 @@ class StageNormalizer(MessageComponent, EntityExtractorMixin):
             entity[ENTITY_ATTRIBUTE_VALUE] = info.stage
             self.add_processor_name(entity)
             result.append(entity)
-            if info.weeks is not None:
-                result.append(self._weeks_entity(entity, info))
 
         if not found_stage and self.component_config.get(SCAN_TEXT_KEY, True):
             result.extend(self._scan_text(text))
@@ -88,11 +83,6 @@ class StageNormalizer(MessageComponent, EntityExtractorMixin):
                 return info
         return None
 
-    def _weeks_entity(self, stage_entity: dict[str, Any], info: StageInfo) -> dict[str, Any]:
-        """The number of weeks, on the stage entity's span."""
-        span = (stage_entity.get(ENTITY_ATTRIBUTE_START), stage_entity.get(ENTITY_ATTRIBUTE_END))
-        return self.entity(STAGE_WEEKS_ENTITY, round(float(info.weeks or 0.0), 1), span)
-
     def _scan_text(self, text: str) -> list[dict[str, Any]]:
         if not text or not has_stage_context(text):
             return []
@@ -100,8 +90,4 @@ class StageNormalizer(MessageComponent, EntityExtractorMixin):
         if mention is None:
             return []
         info, start, end = mention
-        stage_entity = self.entity(STAGE_ENTITY, info.stage, (start, end))
-        found = [stage_entity]
-        if info.weeks is not None:
-            found.append(self._weeks_entity(stage_entity, info))
-        return found
+        return [self.entity(STAGE_ENTITY, info.stage, (start, end))]

@@ -2,6 +2,9 @@
 
 Precedence: variables already set in the process environment, then `.env`, then DEFAULTS.
 Every setting is listed in README, "Settings".
+
+`python -m launcher.settings` prints PROCESS_SETTINGS as NAME=value words: the Makefile and
+scripts/test.sh export them for the commands they run directly (Rasa's command line, the evals).
 """
 
 from __future__ import annotations
@@ -50,6 +53,9 @@ DEFAULTS = {
     # No usage telemetry or crash reports leave the machine (they would try the network).
     "RASA_TELEMETRY_ENABLED": "false",
 }
+# What every process needs, not only the servers: spaCy imports TensorFlow, so the evals print
+# its start-up chatter too, and any `rasa` command would send telemetry.
+PROCESS_SETTINGS = ("TF_CPP_MIN_LOG_LEVEL", "RASA_TELEMETRY_ENABLED")
 
 
 def read_env_file(path: Path = ENV_FILE) -> dict[str, str]:
@@ -101,3 +107,8 @@ def server_environment(**overrides: str) -> dict[str, str]:
     )
     VAR_DIR.mkdir(exist_ok=True)
     return environment
+
+
+if __name__ == "__main__":
+    settings = server_environment()
+    print(" ".join(f"{name}={settings[name]}" for name in PROCESS_SETTINGS))

@@ -25,7 +25,7 @@ else
   # 2. rasa and rasa-sdk: their wheels declare Python <3.11, so they go in without resolution
   step "${pip[@]}" --no-deps --ignore-requires-python -r requirements/rasa.txt
   # 3. the spaCy pipeline directory SpacyNLP loads (built locally, nothing downloaded)
-  step env TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python -m backcare.spacy_pipeline
+  step .venv/bin/python -m backcare.spacy_pipeline
   # 4. the web chat widget's browser packages
   if [ -f web/package-lock.json ]; then
     step npm ci --prefix web --no-audit --no-fund --loglevel=error

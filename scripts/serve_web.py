@@ -1,13 +1,12 @@
 """Serve the web chat widget (web/) as static files.
 
-Usage: python scripts/serve_web.py [--port PORT] [--host HOST]
-Defaults: $WEB_PORT or 8080, and $WEB_HOST or 127.0.0.1 (use --host 0.0.0.0 to share on a LAN).
+Usage: python scripts/serve_web.py --port PORT --host HOST
+The launcher starts it with WEB_PORT and LISTEN_HOST (launcher/settings.py, README "Settings").
 """
 
 import argparse
 import contextlib
 import functools
-import os
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -17,8 +16,8 @@ WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 def main() -> None:
     """Parse arguments and serve web/ until interrupted."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", 8080)))
-    parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--host", required=True)
     args = parser.parse_args()
 
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(WEB_DIR))

@@ -3,7 +3,6 @@
 # failure with a non-zero exit. The last line sums up every pytest run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export TF_CPP_MIN_LOG_LEVEL=2 RASA_TELEMETRY_ENABLED=false
 py=.venv/bin/python
 results=var/test-results
 started_all=$(date +%s)
@@ -29,6 +28,8 @@ test_stories() {
 
 rm -rf "$results" && mkdir -p "$results"
 stage "install" scripts/install.sh --test
+# quiet TensorFlow, no telemetry, for everything below (launcher/settings.py, PROCESS_SETTINGS)
+export $($py -m launcher.settings)
 stage "browser" scripts/install_browser.sh
 stage "lint (ruff)" $py -m ruff check .
 stage "format (ruff)" $py -m ruff format --check .

@@ -6,11 +6,14 @@ from actions.plan import ActionDropExercise, ActionShowPlan
 from actions.recommendations import ActionRecommendExercises
 from backcare.knowledge_base import load_knowledge_base
 from backcare.plan import build_plan, drop_exercise, hurt_cautions
+from backcare.recommender import recommend
 from backcare.replies import (
     no_plan_reply,
     plan_download_text,
     plan_dropped_reply,
     plan_reply,
+    recommendation_reply,
+    red_flag_reminder,
 )
 from tests.actions.support import (
     exercise_entity,
@@ -42,6 +45,8 @@ def test_without_a_plan_request_the_form_still_recommends():
     tracker = make_tracker(stage="trimester_2", body_areas=["lower_back"], plan_requested=False)
     events, messages = run_action(ActionRecommendExercises(), tracker)
     assert "plan" not in slot_events(events)
+    result = recommend(KB, "trimester_2", ["lower_back"])
+    assert said(messages) == [sent(recommendation_reply(KB, result))]
     assert "Make me a plan" in [button["title"] for button in messages[0]["buttons"]]
 
 
@@ -58,7 +63,9 @@ def test_plan_keeps_exercises_that_hurt_out_and_opens_with_a_red_flag_reminder()
     plan = slot_events(events)["plan"]
     assert plan["dropped"] == ["glute_bridge"] and "glute_bridge" not in plan["exercises"]
     assert plan["areas"] == ["glutes", "lower_back"]
-    assert messages[0]["text"].startswith("First, a reminder: earlier you mentioned bleeding.")
+    expected = build_plan(KB, "postpartum", ["glutes", "lower_back"], ("glute_bridge",))
+    assert plan == expected.to_slot()
+    assert said(messages) == [sent(plan_reply(KB, expected, red_flag_reminder("bleeding")))]
 
 
 def test_show_plan_shows_the_kept_plan_or_offers_one():

@@ -17,8 +17,9 @@ from launcher.cluster import Cluster
 from launcher.settings import REPO_ROOT
 from launcher.stack import free_port, http_get, rasa_server_command
 from launcher.stores import StoreUnavailable, check_lock_store, check_tracker_store
+from tests.waiting import wait_until
 
-from .conftest import (
+from .support import (
     Answer,
     in_parallel,
     post,
@@ -26,7 +27,6 @@ from .conftest import (
     slots,
     stored_events,
     user_texts,
-    wait_until,
 )
 
 AREAS = ("lower_back", "upper_back", "neck_shoulders")

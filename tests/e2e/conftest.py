@@ -12,10 +12,6 @@ import pytest
 from launcher.model import train_if_needed
 from launcher.stack import AssistantStack, scratch_stack
 
-# The helpers live in tests/e2e/replies.py; tests/e2e/test_load.py (work in progress) still
-# imports `texts` from here. Drop this line once it imports from tests.e2e.replies.
-from tests.e2e.replies import texts  # noqa: F401
-
 E2E_DIR = Path(__file__).resolve().parent
 
 

@@ -18,10 +18,14 @@ from pathlib import Path
 
 import pytest
 
+from backcare.knowledge_base import load_knowledge_base
+from backcare.recommender import recommend
+from backcare.replies import ACTION_UNAVAILABLE, recommendation_reply
 from launcher.model import train_if_needed
 from launcher.settings import REPO_ROOT
 from launcher.stack import free_port, http_get
 from tests.e2e.replies import texts
+from tests.waiting import wait_until
 
 from .test_safety import EMERGENCY_ADVICE
 
@@ -29,6 +33,8 @@ START_TIMEOUT = 240
 STOP_DEADLINE = 15  # the bound for every child to exit and every port to be free
 EMERGENCY = "I'm bleeding heavily and soaking a pad every hour"
 RECOMMENDATION = "my upper back hurts and I'm 20 weeks pregnant"
+KB = load_knowledge_base()
+FIRST_EXERCISES = recommend(KB, "trimester_2", ["upper_back"])  # what RECOMMENDATION gets
 
 
 def is_alive(pid: int) -> bool:
@@ -56,15 +62,6 @@ def children(pid: int) -> set[int]:
 
 def listening(port: int) -> bool:
     return http_get(f"http://127.0.0.1:{port}/", timeout=1)[0] != 0
-
-
-def wait_until(condition, timeout: float, step: float = 0.5) -> bool:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(step)
-    return condition()
 
 
 @dataclass
@@ -196,7 +193,8 @@ def test_crashed_action_server_is_restarted_while_rasa_keeps_escalating(
     assert after["rasa"] == before["rasa"], "the Rasa server kept running"
     assert "actions exited" in launcher.log() and "actions restarted" in launcher.log()
     answer = launcher.send("fault-2", RECOMMENDATION)
-    assert "can't look that up" not in answer and "upper back" in answer.lower()
+    assert ACTION_UNAVAILABLE not in answer
+    assert recommendation_reply(KB, FIRST_EXERCISES).text in answer
 
     # the whole process group gets SIGTERM (docker stop, systemd, a CI time-out)
     servers = launcher.servers()
@@ -214,7 +212,10 @@ def test_crashed_rasa_server_is_restarted_and_keeps_the_conversation(launcher: L
     assert wait_until(launcher.rasa_ready, START_TIMEOUT), launcher.log()[-3000:]
     assert launcher.servers()["rasa"] != before["rasa"]
     assert "rasa restarted" in launcher.log()
-    assert "more" in launcher.send("fault-3", "more exercises please").lower()
+    shown = [exercise.id for exercise in FIRST_EXERCISES.exercises]
+    next_ones = recommend(KB, "trimester_2", ["upper_back"], exclude=shown)
+    more = recommendation_reply(KB, next_ones, follow_up=True).text
+    assert launcher.send("fault-3", "more exercises please") == more, "the conversation went on"
 
     servers = launcher.servers()
     os.kill(launcher.process.pid, signal.SIGINT)  # Ctrl-C

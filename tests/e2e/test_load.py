@@ -19,7 +19,7 @@ import pytest
 from backcare.knowledge_base import STAGES, load_knowledge_base
 from backcare.replies import STAGE_PHRASES, describe_areas
 from launcher.stack import AssistantStack
-from tests.e2e.conftest import texts
+from tests.e2e.replies import texts
 
 # How a person names each stage and area (phrasings the e2e and field tests show are understood).
 STAGE_WORDS = {

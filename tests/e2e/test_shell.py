@@ -21,15 +21,9 @@ from backcare.replies import ACTION_UNAVAILABLE
 from launcher.model import train_if_needed
 from launcher.settings import REPO_ROOT
 from launcher.stack import free_port
+from tests.waiting import wait_until
 
-from .test_launcher_faults import (
-    EMERGENCY,
-    START_TIMEOUT,
-    children,
-    is_alive,
-    listening,
-    wait_until,
-)
+from .test_launcher_faults import EMERGENCY, START_TIMEOUT, children, is_alive, listening
 from .test_safety import EMERGENCY_ADVICE
 
 REPLY_TIMEOUT = 60

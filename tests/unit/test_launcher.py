@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from launcher.rasa_server import rasa_arguments
+from launcher.settings import DEFAULTS, PROCESS_SETTINGS, REPO_ROOT, read_env_file
 from launcher.stack import AssistantStack, RestartPolicy, stop_processes
 
 QUICK_POLICY = RestartPolicy(first_delay=0.1, max_delay=0.4, quick_exit=5.0, max_failures=3)
@@ -126,3 +129,21 @@ def test_action_replies_are_still_checked_against_rasas_schema() -> None:
     assert action._validate_action_result({"events": [], "responses": []})
     with pytest.raises(jsonschema.ValidationError):
         action._validate_action_result({"events": "not a list"})
+
+
+def test_the_process_settings_are_printed_for_the_makefile_and_the_test_script() -> None:
+    """`python -m launcher.settings` prints NAME=value words (the Makefile and scripts/test.sh
+    export them); the process environment wins over `.env` and the defaults."""
+    environment = {k: v for k, v in os.environ.items() if k not in PROCESS_SETTINGS}
+    environment["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    printed = subprocess.run(
+        [sys.executable, "-m", "launcher.settings"],
+        cwd=REPO_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    expected = {name: read_env_file().get(name, DEFAULTS[name]) for name in PROCESS_SETTINGS}
+    expected["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    assert dict(word.split("=", 1) for word in printed.split()) == expected

@@ -34,7 +34,7 @@ TOPICS = {
     "staying_active", "exercise_routine",
 }  # fmt: skip
 CANONICAL = {"body_area": BODY_AREAS, "self_care_topic": TOPICS}
-ENTITIES = {"body_area", "stage", "exercise", "severity", "self_care_topic"}
+ENTITIES = {"body_area", "stage", "exercise", "self_care_topic"}
 OWN_FILES = [
     "chitchat.yml", "pain.yml", "exercises.yml", "self_care.yml", "feedback.yml", "plan.yml",
 ]  # fmt: skip

@@ -127,9 +127,14 @@ def test_routine_note_opens_the_advice_with_its_source(kb) -> None:
         recommend(kb, "trimester_2", ["lower_back"]),
         routine_signs="pain that has lasted for weeks",
     )
-    assert reply.text.startswith(note)
-    assert note.startswith("You mentioned pain that has lasted for weeks. That isn't an emergency")
-    assert "Source" in note
+    assert reply.text.startswith(note + "\n")
+    caution = next(c for c in kb.general_cautions if c.id == "persistent_pain_physio")
+    advice = caution.text[0].lower() + caution.text[1:]
+    assert note == (
+        "You mentioned pain that has lasted for weeks. That isn't an emergency, but it's worth "
+        f"mentioning to your midwife or doctor, or a physio: {advice} ({citation(kb, caution)}) "
+        "Meanwhile, these may help."
+    )
 
 
 def test_named_exercise_safety_answers_from_the_knowledge(kb) -> None:

@@ -38,7 +38,7 @@ def _by_type(entities: list[dict], kind: str) -> list[dict]:
     return [e for e in entities if e["entity"] == kind]
 
 
-def test_rewrites_stage_and_adds_weeks(normalizer: StageNormalizer) -> None:
+def test_rewrites_the_stage_and_keeps_other_entities(normalizer: StageNormalizer) -> None:
     text = "im 30 wks and my lower back is killing me"
     entities = _run(
         normalizer,
@@ -47,42 +47,28 @@ def test_rewrites_stage_and_adds_weeks(normalizer: StageNormalizer) -> None:
     )
     assert [(e["entity"], e["value"]) for e in entities] == [
         ("stage", "trimester_3"),
-        ("stage_weeks", 30.0),
         ("body_area", "lower_back"),
     ]
-    stage, weeks, _ = entities
+    stage, _ = entities
     assert stage["processors"] == ["StageNormalizer"]
     assert text[stage["start"] : stage["end"]] == "30 wks"
-    assert (weeks["start"], weeks["end"], weeks["extractor"]) == (
-        stage["start"],
-        stage["end"],
-        "StageNormalizer",
-    )
 
 
 @pytest.mark.parametrize(
     ("text", "span", "expected"),
     [
-        # weeks rounded to one decimal
-        (
-            "my baby is 2 months old and my hips ache",
-            "my baby is 2 months old",
-            [("stage", "postpartum"), ("stage_weeks", 8.7)],
-        ),
-        ("second trimester", "second trimester", [("stage", "trimester_2")]),
+        ("my baby is 2 months old and my hips ache", "my baby is 2 months old", "postpartum"),
+        ("second trimester", "second trimester", "trimester_2"),
         # the whole message decides: "4 months" alone reads as pregnant
-        (
-            "LO is 4 months and my back aches",
-            "4 months",
-            [("stage", "postpartum"), ("stage_weeks", 17.3)],
-        ),
+        ("LO is 4 months and my back aches", "4 months", "postpartum"),
+        ("4 months", "4 months", "trimester_2"),
     ],
 )
-def test_stage_text_becomes_a_stage_id_and_weeks(
-    normalizer: StageNormalizer, text: str, span: str, expected: list
+def test_stage_text_becomes_a_stage_id(
+    normalizer: StageNormalizer, text: str, span: str, expected: str
 ) -> None:
     entities = _run(normalizer, text, [_entity(text, span)])
-    assert [(e["entity"], e["value"]) for e in entities] == expected
+    assert [(e["entity"], e["value"]) for e in entities] == [("stage", expected)]
 
 
 def test_falls_back_to_value_when_span_invalid(normalizer: StageNormalizer) -> None:
@@ -109,7 +95,6 @@ def test_scans_text_when_diet_missed_stage(normalizer: StageNormalizer) -> None:
     span = {"start": start, "end": start + len("had my baby 3 weeks ago")}
     assert entities == [
         {"entity": "stage", "value": "postpartum", **span, "extractor": "StageNormalizer"},
-        {"entity": "stage_weeks", "value": 3.0, **span, "extractor": "StageNormalizer"},
     ]
 
 
@@ -132,20 +117,12 @@ def test_scan_can_be_disabled(tmp_path: Any) -> None:
     assert _run(component, "I'm 30 weeks pregnant", []) == []
 
 
-def test_multiple_messages_and_stale_weeks(normalizer: StageNormalizer) -> None:
+def test_each_message_gets_its_own_stage(normalizer: StageNormalizer) -> None:
     first = Message(data={"text": "24 weeks pregnant", "entities": []})
     text = "third trimester"
-    second = Message(
-        data={
-            "text": text,
-            "entities": [
-                _entity(text, "third trimester"),
-                {"entity": "stage_weeks", "start": 0, "end": 5, "value": 99},
-            ],
-        }
-    )
+    second = Message(data={"text": text, "entities": [_entity(text, "third trimester")]})
     normalizer.process([first, second])
-    assert [e["value"] for e in first.get("entities")] == ["trimester_2", 24.0]
+    assert [(e["entity"], e["value"]) for e in first.get("entities")] == [("stage", "trimester_2")]
     assert [(e["entity"], e["value"]) for e in second.get("entities")] == [("stage", "trimester_3")]
 
 
