@@ -18,7 +18,9 @@
   credentials file becomes a temporary copy of the given one (credentials.yml) with a block of
   ${VARIABLE} placeholders for each, so no secret is written to disk;
 - custom action calls carry only the current turn's events, and the action server's replies
-  are checked with a schema validator built once (two costs that Rasa 3.6 pays on every call).
+  are checked with a schema validator built once (two costs that Rasa 3.6 pays on every call);
+- `run` schedules again the reminders (check-ins) still pending in the tracker store, and fires
+  a reminder only while it is still pending there (launcher/reminders.py).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from rasa.shared.exceptions import RasaException
 
 from backcare.replies import ACTION_UNAVAILABLE
 from channels.platforms import credentials_with_platforms, platform_setup
+from launcher.reminders import keep_reminders_across_restarts
 from launcher.settings import server_environment
 from launcher.stores import (
     StoreUnavailable,
@@ -184,6 +187,8 @@ def main() -> None:
         except StoreUnavailable as error:
             sys.exit(f"The Rasa server cannot start. {error}")
         install_store_safeguards()
+    if sys.argv[1:2] == ["run"]:
+        keep_reminders_across_restarts()
     if sys.argv[1:2] == ["shell"]:
         logging.getLogger().addHandler(TerminalErrors())
     arguments = with_platform_credentials(sys.argv[1:], os.environ)

@@ -170,6 +170,11 @@ class RetryingTrackerStore(TrackerStore):
         super().__init__(tracker_store.domain, tracker_store.event_broker)
 
     @property
+    def wrapped(self) -> TrackerStore:
+        """The configured tracker store this one retries."""
+        return self._tracker_store
+
+    @property
     def domain(self) -> Domain:
         return self._tracker_store.domain
 

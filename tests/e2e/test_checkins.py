@@ -21,18 +21,26 @@ CHECKIN_QUESTION = "How is your back today?"
 
 
 class WidgetClient:
-    """A socket.io client that joins one conversation as the web widget does."""
+    """A socket.io client that joins one conversation as the web widget does: on every
+    connection, also when it reconnects after the server was away (web/chat.js)."""
 
     def __init__(self, server_url: str) -> None:
         self.session_id = uuid.uuid4().hex
         self.messages: queue.Queue[dict] = queue.Queue()
+        self.confirmed: queue.Queue[str] = queue.Queue()
         self.client = socketio.Client()
         self.client.on("bot_uttered", self.messages.put)
-        confirmed: queue.Queue[str] = queue.Queue()
-        self.client.on("session_confirm", confirmed.put)
+        self.client.on("session_confirm", self.confirmed.put)
+        self.client.on("connect", self._join)
         self.client.connect(server_url, transports=["polling"])
+        self.wait_until_joined(30)
+
+    def _join(self) -> None:
         self.client.emit("session_request", {"session_id": self.session_id})
-        assert confirmed.get(timeout=30) == self.session_id
+
+    def wait_until_joined(self, timeout: float) -> None:
+        """Wait for the server to confirm the conversation (after a connection or reconnection)."""
+        assert self.confirmed.get(timeout=timeout) == self.session_id
 
     def say(self, message: str) -> None:
         self.client.emit("user_uttered", {"message": message, "session_id": self.session_id})
