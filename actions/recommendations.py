@@ -18,6 +18,7 @@ from actions.adapters import (
 )
 from actions.plan import make_plan_and_send
 from backcare.recommender import recommend
+from backcare.red_flags import default_detector
 from backcare.replies import recommendation_reply
 
 
@@ -36,7 +37,9 @@ class ActionRecommendExercises(FailSafeAction):
             return make_plan_and_send(dispatcher, tracker)
         new_facts = latest_entity(tracker, "stage") or latest_entity(tracker, "body_area")
         shown = [] if new_facts else list(tracker.get_slot("shown_exercises") or [])
-        return recommend_and_send(dispatcher, tracker, shown)
+        text = tracker.latest_message.get("text") or ""
+        asked = default_detector().screen(text).asks_whether_to_worry
+        return recommend_and_send(dispatcher, tracker, shown, asked_if_worrying=asked)
 
 
 class ActionMoreExercises(FailSafeAction):
@@ -54,9 +57,13 @@ class ActionMoreExercises(FailSafeAction):
 
 
 def recommend_and_send(
-    dispatcher: CollectingDispatcher, tracker: Tracker, shown: list[str]
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    shown: list[str],
+    asked_if_worrying: bool = False,
 ) -> list[EventType]:
-    """Recommend for the tracker's stage and areas, skipping `shown`; record what was shown."""
+    """Recommend for the tracker's stage and areas, skipping `shown`; record what was shown.
+    `asked_if_worrying`: the message asked whether to worry (the screen heard no sign in it)."""
     kb = knowledge_base()
     result = recommend(kb, current_stage(tracker), current_areas(tracker), exclude=shown)
     reply = recommendation_reply(
@@ -65,6 +72,7 @@ def recommend_and_send(
         red_flag_signs=tracker.get_slot("red_flag_signs"),
         routine_signs=tracker.get_slot("routine_signs"),
         follow_up=bool(shown),
+        asked_if_worrying=asked_if_worrying,
     )
     send(dispatcher, reply)
     return [

@@ -119,7 +119,8 @@ PERSONS_BACK = re.compile(r"\b(?:my|her|your)\s+back\b(?!\s*(?:to|home|then))")
 BACK_CARE_WORDS = re.compile(
     r"\b(?:ache|aches|achy|aching|hurt|hurts|hurting|sore|pain|painful|stiff|tight|gripe|issue"
     r"|problem|stretch|stretches|exercise|exercises|good for|help|helps|support|killing|wrecked"
-    r"|hot water bottle|heat pad|heat|ice|massage|pillow|belt)\b"
+    r"|hot water bottle|heat pad|heat|ice|massage|pillow|belt|tens|machine|brace|tape|taping|cream"
+    r"|gel|rub|patch|patches)\b"
 )
 
 

@@ -24,7 +24,7 @@ from backcare.urgency import Urgency
 BLEEDING = "vaginal_bleeding"
 LIGHT_BLEEDING = re.compile(
     r"\b(?:light|lightly|spotting|spot|spots|specks?|smear|tinged|a little|a bit of|bit of"
-    r"|brown|brownish|pinkish|lochia|tiny|normal bleeding|usual bleeding|has ?n'?t changed"
+    r"|brown|brownish|pink|pinkish|lochia|tiny|normal bleeding|usual bleeding|has ?n'?t changed"
     r"|not changed|no heavier|not heavier|a bit|slowing|slowed|less|lighter|easing|tailing)\b"
     r"|\b(?:bleeding|blood|lochia)\s+(?:\w+\s+){0,3}(?:normal|usual|as before)\b"
 )
@@ -33,7 +33,11 @@ HEAVY_BLEEDING = re.compile(
     r"|lots of|loads of|a lot of|flooding|through (?:a|my|the) pad|pad an hour|every hour"
     r"|more than a period|like a period|dripping|running down|size of|plum|satsuma|golf|lemon"
     r"|every hour|soaked through|quite a bit|under an hour|in an hour|within an hour"
-    r"|through (?:a |my |the )?(?:\w+ ){0,2}pads?)\b"
+    r"|through (?:a |my |the )?(?:\w+ ){0,2}pads?"
+    # red again after it had eased, and pads changed again and again
+    r"|red again|back to (?:bright |fresh )?red"
+    r"|(?:chang\w*|gone through|used|on) (?:my |the |a )?(?:\w+ )?pads? (?:\d+|two|three|four|five"
+    r"|six) times|(?:\d+|two|three|four|five|six) pads? (?:in|since|already))\b"
 )
 # Pain that goes with a bleed in early pregnancy (back pain alone does not count).
 PAIN_WITH_BLEEDING = re.compile(
@@ -46,7 +50,8 @@ NEGATION_BEFORE = re.compile(r"\b(?:no|not|without|nor|any|n't|nt|never)\b(?:\W+
 IRREGULAR_STATED = re.compile(
     r"\b(?:irregular|not regular|nothing regular|no pattern|the odd tightening|odd tightening)\b"
 )
-# Heaviness low in the pelvis is expected near term, when the baby moves down.
+# Heaviness low in the pelvis is expected near term, when the baby moves down. Before 37 weeks
+# pelvic pressure is a sign of preterm labour, so it stays a concern there.
 TERM_ONLY_CONCERN = frozenset({"pelvic_pressure"})
 IRREGULAR = re.compile(
     r"\b(?:irregular|no pattern|not regular|on and off|now and then|once or twice|every so often"

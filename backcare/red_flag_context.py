@@ -18,8 +18,12 @@ SUBJECT_WORDS = WORDS.first_person | WORDS.third_person | WORDS.other_subjects
 # "Is a bit of blood normal at 22 weeks? It's pinkish and there's a little cramp": a general
 # question followed by a sentence about it happening now is a report.
 FOLLOW_UP_REPORT = re.compile(rf"\b(?:{RECENT}|since|it 's|its|it is|there 's|theres|there is)\b")
-# A question with specifics ("contractions every 10 min at 30 wks??") is a report.
-SPECIFICS = re.compile(r"\bevery \d+|\b\d+ ?(?:mins?|minutes|hours?|hrs?)\b|\btwice\b|\bsince\b")
+# A question with specifics ("contractions every 10 min??", "is pink spotting normal at 10+4?",
+# "... at 30w? tmi") is a report: the writer's own week, told in the forum's notation.
+SPECIFICS = re.compile(
+    r"\bevery \d+|\b\d+ ?(?:mins?|minutes|hours?|hrs?)\b|\btwice\b|\bsince\b"
+    r"|\b\d{1,2} ?\+ ?\d\b|\b\d{1,2} ?(?:w|wks?)\b|\b(?:at|@) \d{1,2} ?weeks?\b"
+)
 
 
 class MessageContext:

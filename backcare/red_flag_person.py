@@ -23,13 +23,26 @@ ON_BEHALF = re.compile(
     r"|\b(?:wife|partner|girlfriend|gf|fiancee|daughter|sister|dp|dw|missus)\W{1,3}\d+"
     r"\s*(?:weeks?|wks?|w|\+\d)"
 )
+# A husband or partner writing about his wife or girlfriend in a message about a pregnancy or
+# a birth ("my missus says she's wet herself ... 27 weeks", "my wife's c section scar"): the
+# pregnancy is hers, in whichever sentence it is stated.
+FEMALE_PARTNER = re.compile(
+    r"\b(?:my|our) (?:wife|missus|missis|dw|girlfriend|gf|fiancee|fiancée|other half)\b"
+)
+PREGNANCY_OR_BIRTH = re.compile(
+    r"\b(?:pregnant|pregnancy|expecting|due|trimester|bump|postpartum|pp|post op|labou?r"
+    r"|c section|csection|section|caesarean|cesarean|midwife|mw|gave birth|given birth"
+    r"|\d+ ?(?:weeks?|wks?|w)|\d+ ?\+ ?\d)\b"
+)
 ADULT_OTHERS = WORDS.third_person - WORDS.not_adults
 
 
 def writes_on_behalf(text: str) -> bool:
     """The (lower-cased, tokenised) message is written on behalf of a pregnant or recently
     delivered person."""
-    return bool(ON_BEHALF.search(text))
+    return bool(ON_BEHALF.search(text)) or bool(
+        FEMALE_PARTNER.search(text) and PREGNANCY_OR_BIRTH.search(text)
+    )
 
 
 def about_someone_else(
@@ -48,7 +61,10 @@ def about_someone_else(
     words = context.words
     if objects_me:
         after = words[end : min(end + 3, context.clause_end(start))]
-        if any(word in WORDS.first_person for word in words[start:end] + after):
+        if any(
+            word in WORDS.first_person or (on_behalf and word in WORDS.on_behalf_person)
+            for word in words[start:end] + after
+        ):
             return False
     for i in range(start - 1, context.clause_start[start] - 1, -1):
         word = words[i]

@@ -22,6 +22,7 @@ TOP_LEVEL_KEYS = {
     "real_words",
     "signs",
     "warning_sign_questions",
+    "worry_questions",
 }
 SIGN_KEYS = {
     "id",
@@ -31,6 +32,7 @@ SIGN_KEYS = {
     "sources",
     "phrases",
     "concepts",
+    "message_concepts",
     "except",
     "event",
     "writer_may_be_object",
@@ -52,7 +54,7 @@ class SignEntry:
     """A sign with the patterns that find it (see the header of red_flag_phrases.yml).
 
     Each concept is a pair of pattern lists: the sign fires when a pattern of each stands
-    close together in one sentence.
+    close together in one sentence; for a message concept, anywhere in the message.
     """
 
     sign: RedFlagSign
@@ -60,6 +62,7 @@ class SignEntry:
     phrases: tuple[str, ...]
     exceptions: tuple[str, ...]
     concepts: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+    message_concepts: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
     event: bool
     writer_may_be_object: bool
     pronouns_mean_baby: bool
@@ -74,6 +77,7 @@ class PhraseBook:
     misspellings: dict[str, str]
     real_words: frozenset[str]
     warning_sign_questions: tuple[str, ...]
+    worry_questions: tuple[str, ...] = ()
 
 
 def read_phrase_book(path: Path = PHRASES_PATH) -> PhraseBook:
@@ -87,6 +91,7 @@ def read_phrase_book(path: Path = PHRASES_PATH) -> PhraseBook:
         misspellings=dict(data.get("misspellings") or {}),
         real_words=frozenset(data.get("real_words") or []),
         warning_sign_questions=tuple(data.get("warning_sign_questions") or []),
+        worry_questions=tuple(data.get("worry_questions") or []),
     )
 
 
@@ -117,11 +122,15 @@ def _sign_entry(path: Path, raw: Any) -> SignEntry:
         list_label=raw.get("list_label") or label,
         phrases=tuple(raw["phrases"]),
         exceptions=tuple(raw.get("except") or []),
-        concepts=tuple(
-            (_patterns(part_a), _patterns(part_b)) for part_a, part_b in raw.get("concepts") or []
-        ),
+        concepts=_concepts(raw.get("concepts")),
+        message_concepts=_concepts(raw.get("message_concepts")),
         **flags,
     )
+
+
+def _concepts(raw: Any) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """Concept pairs, each part a pattern or a list of patterns."""
+    return tuple((_patterns(part_a), _patterns(part_b)) for part_a, part_b in raw or [])
 
 
 def _patterns(part: str | list[str]) -> tuple[str, ...]:

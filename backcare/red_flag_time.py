@@ -15,14 +15,22 @@ PREVIOUS_PREGNANCY = re.compile(
     r"|other|last|son|daughter|dd\d?|ds\d?|dc\d|toddler|big boy|big girl)\b|\bwith #?1\b"
     r"|\bafter (?:my|our) (?:first|1st|eldest|older|last)\b|\bmy first (?:was|baby)\b"
     r"|\bfirst time (?:round|around)\b|\blast time\b|\byears? ago\b"
-    r"|\bwhen i was pregnant with\b|\bpregnant with (?:my )?(?:dd|ds|first|son|daughter|eldest)\b"
+    r"|\bwhen i was (?:pregnant|expecting)\b|\bpregnant with (?:my )?(?:dd|ds|first|son|daughter"
+    r"|eldest)\b"
 )
+# A parent writing for a pregnant daughter: "when I was carrying her" is the writer's own
+# pregnancy (elsewhere "carrying her" may be holding a baby: "fell when I was carrying him").
+PARENT_OF_PREGNANT = re.compile(
+    r"\b(?:my|our) (?:daughter|dd)\b[^.!?]{0,30}\b(?:pregnant|expecting|\d+ ?(?:weeks|wks|w)\b)"
+)
+CARRIED_HER = re.compile(r"\bwhen i was carrying (?:her|you)\b")
 RESOLVED = re.compile(
     r"\b(?:fine|ok|okay|good|normal|perfect|well|nothing) (?:since|ever since|after that|now)\b"
     r"|\b(?:stopped|settled|cleared|resolved|went away|gone away|gone now|it passed|has passed"
     r"|sorted"
     r"|since then|no more|never came back|nothing since|all clear|all fine|all good"
-    r"|recovered|healed|better now|was gone|were gone|gone in|cleared in|went in)\b"
+    r"|recovered|healed|better now|was gone|were gone|gone in|cleared in|went in"
+    r"|(?:went|gone|settled|cleared|passed) (?:after|within|by) (?:a|an|the|one|two|\d+|few))\b"
     r"|\bscans? (?:were|was|are|have been|all)? ?(?:fine|ok|okay|normal|good|perfect|clear)\b"
 )
 PAST_TIME = re.compile(
@@ -61,6 +69,8 @@ def not_current(context: MessageContext, start: int, urgent: bool) -> bool:
     sentence = context.sentence_text(start)
     previous = PREVIOUS_PREGNANCY.search(sentence)
     if previous and not sentence[: previous.start()].endswith(("since my ", "since the ")):
+        return True
+    if CARRIED_HER.search(sentence) and PARENT_OF_PREGNANT.search(context.text):
         return True
     resolved = next(
         (

@@ -8,8 +8,10 @@ bleeding") and not a general question ("is bleeding a warning sign?") (red_flag_
 not about someone else ("my sister had contractions", red_flag_person.py), current
 (red_flag_time.py) and not already explained by a clinician (red_flag_explained.py).
 Hypothetical and question mentions, and explicit questions such as "when should I call my
-midwife?", set `asks_about_warning_signs` instead. The levels of the reported signs are then
-calibrated to the whole message (red_flag_calibration.py).
+midwife?", set `asks_about_warning_signs` instead; a question whether the writer's own
+situation is worrying ("should I be worried?") sets it too, and `asks_whether_to_worry`, so a
+message that also states its stage or area can be answered as the report it is. The levels of
+the reported signs are then calibrated to the whole message (red_flag_calibration.py).
 
 Pure Python and spaCy: no Rasa import, so the action server, tests and the benchmark can use it.
 """
@@ -37,6 +39,7 @@ from backcare.spelling import SpellingCorrector
 from backcare.urgency import Urgency
 
 QUESTION_MATCH_KEY = "warning_sign_question"
+WORRY_MATCH_KEY = "worry_question"
 # A concept (a body, fluid or baby term with a change or state term) fires when its two parts
 # stand in one sentence at most this many words apart, in either order.
 CONCEPT_WINDOW = 12
@@ -52,6 +55,8 @@ class Screening:
     `routine_signs` are reported signs of the routine level (no escalation). `check` names
     the one question that would refine an escalation: "happening_now" when a sign may be over,
     "bleeding_amount" when the level of a bleed depends on how heavy it is.
+    `asks_whether_to_worry`: the only warning-sign question is whether the writer's own
+    situation is worrying ("should I be worried?"), not a request for the list.
     """
 
     urgency: Urgency | None
@@ -60,6 +65,7 @@ class Screening:
     sign_spans: tuple[tuple[int, int], ...] = ()
     routine_signs: tuple[RedFlagSign, ...] = ()
     check: str | None = None
+    asks_whether_to_worry: bool = False
 
     @property
     def escalate(self) -> bool:
@@ -69,9 +75,17 @@ class Screening:
 
 @dataclass(frozen=True)
 class _SignMatch:
+    """A sign found at tokens [start, end); for a message concept, `lead` is the span of its
+    first part, elsewhere in the message, which must be neither excepted, past nor someone
+    else's either."""
+
     sign_id: str
     start: int
     end: int
+    lead: tuple[int, int] | None = None
+
+    def spans(self) -> list[tuple[int, int]]:
+        return [(self.start, self.end)] + ([self.lead] if self.lead else [])
 
 
 class RedFlagDetector:
@@ -89,22 +103,27 @@ class RedFlagDetector:
         self.signs: dict[str, RedFlagSign] = {entry.sign.id: entry.sign for entry in book.signs}
         self._sign_matcher = Matcher(nlp.vocab)
         self._concept_matcher = Matcher(nlp.vocab)
-        self._concepts: list[tuple[str, str, str]] = []  # (sign id, part-a key, part-b key)
+        # (sign id, part-a key, part-b key, whether the parts may stand anywhere in the message)
+        self._concepts: list[tuple[str, str, str, bool]] = []
         self._except_matcher = Matcher(nlp.vocab)
         self._question_matcher = Matcher(nlp.vocab)
+        self._worry_matcher = Matcher(nlp.vocab)
         keywords: set[str] = set()
         for entry in book.signs:
             sign_id = entry.sign.id
             self._patterns.add(self._sign_matcher, sign_id, list(entry.phrases), keywords)
             self._patterns.add(self._except_matcher, sign_id, list(entry.exceptions), None)
-            for number, parts in enumerate(entry.concepts):
+            concepts = [(parts, False) for parts in entry.concepts]
+            concepts += [(parts, True) for parts in entry.message_concepts]
+            for number, (parts, whole_message) in enumerate(concepts):
                 keys = (f"{sign_id}#{number}a", f"{sign_id}#{number}b")
                 for key, part in zip(keys, parts, strict=True):
                     self._patterns.add(self._concept_matcher, key, list(part), keywords)
-                self._concepts.append((sign_id, *keys))
+                self._concepts.append((sign_id, *keys, whole_message))
         self._patterns.add(
             self._question_matcher, QUESTION_MATCH_KEY, list(book.warning_sign_questions), None
         )
+        self._patterns.add(self._worry_matcher, WORRY_MATCH_KEY, list(book.worry_questions), None)
         keywords |= set(book.misspellings.values())
         table = self._patterns.lemma_table
         known_words = frozenset(table.values()) | book.real_words
@@ -142,19 +161,30 @@ class RedFlagDetector:
             if match.sign_id in reported or _overlaps(match, excluded.get(match.sign_id, [])):
                 continue
             entry = self._entries[match.sign_id]
-            if (
-                context.negated(match.start)
-                or not_current(context, match.start, entry.sign.urgency is Urgency.EMERGENCY)
-                or explained(context, explanations, match.start)
+            urgent = entry.sign.urgency is Urgency.EMERGENCY
+            if context.negated(match.start) or any(
+                not_current(context, start, urgent) or explained(context, explanations, start)
+                for start, _ in match.spans()
             ):
                 continue
-            if about_someone_else(
-                context,
-                match.start,
-                match.end,
-                on_behalf,
-                objects_me=entry.writer_may_be_object,
-                pronouns_are_baby=entry.pronouns_mean_baby,
+            # a message concept's first part may stand in a question about others ("anyone
+            # else's scar oozing? mine's ... pink and warm"): then only the report counts
+            judged = [
+                (start, end)
+                for start, end in match.spans()
+                if (start, end) == (match.start, match.end)
+                or not context.sentence_is_question[start]
+            ]
+            if any(
+                about_someone_else(
+                    context,
+                    start,
+                    end,
+                    on_behalf,
+                    objects_me=entry.writer_may_be_object,
+                    pronouns_are_baby=entry.pronouns_mean_baby,
+                )
+                for start, end in judged
             ):
                 mentioned |= context.sentence_is_question[match.start]
                 continue
@@ -167,9 +197,11 @@ class RedFlagDetector:
 
         # "does heartburn count as something to see someone about?" is not about warning signs
         other_condition = mentions_other_medical(" ".join(words)) and not reported
-        asks = (mentioned or bool(self._question_matcher(work))) and not other_condition
+        wants_list = mentioned or bool(self._question_matcher(work))
+        worries = not wants_list and bool(self._worry_matcher(work))
+        asks = (wants_list or worries) and not other_condition
         if not reported:
-            return Screening(None, (), asks)
+            return Screening(None, (), asks, asks_whether_to_worry=asks and worries)
         facts = MessageFacts.of(doc.text)
         levels = calibrate({sign_id: self.signs[sign_id].urgency for sign_id in reported}, facts)
         ordered = sorted(
@@ -205,7 +237,9 @@ class RedFlagDetector:
         return sign if sign.urgency is urgency else RedFlagSign(sign.id, sign.label, urgency)
 
     def _concept_matches(self, doc: Doc, context: MessageContext) -> list[_SignMatch]:
-        """Both parts of a concept in one sentence, close together, neither part negated."""
+        """Both parts of a concept in one sentence, close together, neither part negated; for
+        a message concept, both parts anywhere in the message, and the sign is judged where
+        its second part stands ("my back comes and goes. maybe every 10 mins")."""
         if not self._concepts:
             return []
         strings = self._nlp.vocab.strings
@@ -213,9 +247,13 @@ class RedFlagDetector:
         for key, start, end in self._concept_matcher(doc):
             spans.setdefault(strings[key], []).append((start, end))
         found = []
-        for sign_id, key_a, key_b in self._concepts:
+        for sign_id, key_a, key_b, whole_message in self._concepts:
             for a_start, a_end in spans.get(key_a, []):
                 for b_start, b_end in spans.get(key_b, []):
+                    if whole_message:
+                        if not (context.negated(a_start) or context.negated(b_start)):
+                            found.append(_SignMatch(sign_id, b_start, b_end, (a_start, a_end)))
+                        continue
                     start, end = min(a_start, b_start), max(a_end, b_end)
                     gap = max(a_start, b_start) - min(a_end, b_end)
                     # a part is not negated by a negation inside the other part ("could n't
@@ -253,7 +291,11 @@ def _word(token: Any) -> str:
 
 
 def _overlaps(match: _SignMatch, spans: list[tuple[int, int]]) -> bool:
-    return any(start < match.end and match.start < end for start, end in spans)
+    return any(
+        start < match_end and match_start < end
+        for match_start, match_end in match.spans()
+        for start, end in spans
+    )
 
 
 @lru_cache(maxsize=1)

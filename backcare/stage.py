@@ -72,6 +72,9 @@ _VAGUE = re.compile(r"^(?:an?|(?:a\s+)?few|(?:a\s+)?couple(?:\s+of)?|half\s+a|a\
 _WEEK = r"(?:weeks?|wks?|wk|w(?=\b)|weeeks?|weks?)"
 _MONTH = r"(?:months?|mos?|mnths?|mths?|monthes|mo)"
 _DAY = r"(?:days?)"
+_YEAR = r"(?:years?|yrs?)"
+# A time since the birth may be given in years too ("a year after giving birth").
+_SINCE_BIRTH_UNIT = rf"{_WEEK}|{_MONTH}|{_DAY}|{_YEAR}"
 
 _BABY = (
     r"(?:baby|babies|twins|son|daughter|little\s+one|bub|bubs|bubba|newborn|kid|boy|girl"
@@ -80,16 +83,24 @@ _BABY = (
 # forum shorthand for one's child, which may stand straight before an age ("LO 3mo")
 _BABY_SHORT = r"(?:lo|dd|ds|dd\d|ds\d|bub|bubs)"
 _SECTION = r"(?:c[\s-]?section|csection|caesarean|cesarean|c-sec)"
+# "since my section", "10 days post section", "an emergency section 12 days ago"
+_ANY_SECTION = (
+    rf"(?:{_SECTION}|(?:(?:my|her|the|an?|emergency|elective|planned|post)[\s-]+)section\b)"
+)
 _NUM_PLAIN = _NUM.replace("(?P<num>", "(?:")
 _POSTPARTUM_WORDS = re.compile(
     r"\b(?:post[\s-]?partum|post[\s-]?natal|post[\s-]?pregnancy|pp|after\s+(?:the\s+)?birth"
     rf"|post[\s-]?{_SECTION}|after\s+(?:my\s+|the\s+|a\s+)?(?:{_SECTION}|delivery)"
     rf"|after\s+(?:giving\s+birth|having\s+(?:my|the|a|our)\s+{_BABY})"
     r"|(?:just|recently)\s+(?:gave|given)\s+birth|gave\s+birth|given\s+birth"
-    rf"|(?:had|delivered|welcomed)\s+(?:(?:my|a|the|our)\s+)?(?:{_BABY}|{_SECTION})\b"
+    rf"|(?:had|delivered|welcomed)\s+(?:(?:my|a|the|our|her|their)\s+)?(?:(?:first|second|third|1st"
+    rf"|2nd|3rd|new|little)\s+)?(?:{_BABY}|{_SECTION})\b"
     rf"|i\s+delivered\b|{_BABY}(?:\s+(?:was|were))?\s+born|new\s+(?:mum|mom|mother|mama)|lochia"
     rf"|{_SECTION}\s+(?:scar|wound|incision|stitches|recovery)"
-    r"|birth\s+(?:\S+\s+){1,3}ago|delivered|newborn|4th\s+trimester|fourth\s+trimester|since\s+(?:the\s+)?(?:birth|delivery)"
+    r"|birth\s+(?:\S+\s+){1,3}ago|delivered|newborn|4th\s+trimester|fourth\s+trimester"
+    rf"|since\s+(?:the\s+|my\s+|her\s+)?(?:birth|delivery|{_SECTION})|{_ANY_SECTION}\s+(?:\S+\s+){{1,4}}ago"
+    r"|after\s+(?:the\s+|my\s+|a\s+)?(?:forceps|ventouse)|(?:since|after)\s+(?:my|her)\s+section"
+    r"|post[\s-]?section"
     rf"|since\s+(?:i\s+)?(?:delivered|had|gave)|{_SECTION}\s+\S+\s+\S+\s+ago|{_SECTION}\s+\S+\s+ago"
     # a baby's age: "LO is 4 months", "baby's 6 wks", "DS 8wks", "my 10 week old"
     rf"|(?:{_BABY}(?:\s+is|\s+turned|\s+just\s+turned|\s*'s|\s+now)|{_BABY_SHORT})"
@@ -108,12 +119,20 @@ _PREGNANCY_WORDS = re.compile(
     r"|\b(?:ftm|stm|ttc|edd|ob|obgyn|midwife)\b|\bat\s+\d{1,2}\s*(?:weeks?|wks?)\b"
     # "21 weeks." as a sentence of its own, or opening the message ("13 weeks and already...")
     r"|(?:^|[.!?,;]\s*)\d{1,2}\s*(?:weeks?|wks?)\s*(?:[.!?,;]|$|and\b|with\b)"
+    r"|(?:^|[.!?,;]\s*)(?:now|currently)\s+\d{1,2}\s*(?:weeks?|wks?)\b"
     r"|\d{1,2}\s*(?:weeks?|wks?)\s+(?:tomorrow|today|now|gone|along|preg)\b|\b\d{1,2}/40\b"
     r"|\b(?:halfway|full\s+term)\b",
     re.IGNORECASE,
 )
 
 
+# "4 weeks on with this one", "6 weeks on from the birth": time counted from an event.
+_COUNTED_ON = r"on\s+(?:with|from|since|after)\b"
+# "10 wks pp", "6 months postpartum": a stated time since the birth, whatever else is said.
+_EXPLICIT_POSTPARTUM = re.compile(
+    rf"\b{_NUM_PLAIN}\s*-?\s*(?:{_WEEK}|{_MONTH}|{_DAY})\s*(?:postpartum|post[\s-]?partum|pp\b"
+    r"|post[\s-]?natal)"
+)
 _DURATION_BEFORE = re.compile(
     r"\b(?:for|past|last|over|lasted|lasting|every|each|per|within)\s+(?:the\s+)?(?:last\s+|past\s+)?"
     r"(?:like\s+|about\s+|around\s+|almost\s+|nearly\s+|over\s+|roughly\s+)?$"
@@ -196,22 +215,25 @@ def _postpartum_duration(text: str) -> float | None:
     """Weeks since birth from a postpartum phrase, or None when no duration is given."""
     patterns = (
         # "8 weeks postpartum", "6 wks pp", "3 months after birth", "6 weeks post c-section"
-        rf"{_NUM}\s*-?\s*(?P<unit>{_WEEK}|{_MONTH}|{_DAY})\s*(?:old\s+)?(?:postpartum|post[\s-]?partum"
-        r"|pp\b|post[\s-]?natal|post[\s-]?birth|post[\s-]?(?:c[\s-]?section|csection|op|delivery)"
-        r"|after\s+(?:the\s+)?(?:birth|delivery|giving\s+birth|having|my\s+c[\s-]?section|c[\s-]?section)"
-        r"|since\s+(?:the\s+)?(?:birth|delivery|i\s+had|i\s+gave|giving\s+birth|my\s+c))",
+        rf"{_NUM}\s*-?\s*(?P<unit>{_SINCE_BIRTH_UNIT})\s*(?:old\s+)?(?:postpartum|post[\s-]?partum"
+        r"|pp\b|post[\s-]?natal|post[\s-]?birth|post[\s-]?(?:c[\s-]?section|csection|section|op|delivery)"
+        r"|after\s+(?:the\s+)?(?:birth|delivery|giving\s+birth|having|my\s+c[\s-]?section|c[\s-]?section"
+        r"|my\s+section|(?:the\s+|my\s+)?(?:forceps|ventouse))"
+        r"|since\s+(?:the\s+)?(?:birth|delivery|i\s+had|i\s+gave|giving\s+birth|my\s+c|my\s+section))",
         # "had my baby 3 weeks ago", "gave birth two months ago", "c-section 6 weeks ago"
         rf"(?:birth|baby|babies|twins|son|daughter|little\s+one|delivered|delivery|section|csection"
-        rf"|caesarean|cesarean)\b[^.?!]{{0,30}}?\b{_NUM}\s*(?P<unit>{_WEEK}|{_MONTH}|{_DAY})\s*(?:ago|back)",
+        rf"|caesarean|cesarean)\b[^.?!]{{0,30}}?\b{_NUM}\s*(?P<unit>{_SINCE_BIRTH_UNIT})\s*(?:ago|back)",
         # "my baby is 2 months old", "my son is 10 weeks", "LO 3mo", "baby's 6 wks"
         rf"\b(?:{_BABY}(?:\s+is|\s+are|\s*'s|\s+turned|\s+just\s+turned|\s+now)|{_BABY_SHORT})"
         rf"(?:\s+(?:almost|nearly|now|just|only|about))?\s+{_NUM}\s*-?\s*"
-        rf"(?P<unit>{_WEEK}|{_MONTH}|{_DAY})",
+        rf"(?P<unit>{_SINCE_BIRTH_UNIT})",
         # "a 6 week old baby", "my 3 month old"
-        rf"\b{_NUM}\s*-?\s*(?P<unit>{_WEEK}|{_MONTH}|{_DAY})\s*-?\s*old\b",
+        rf"\b{_NUM}\s*-?\s*(?P<unit>{_SINCE_BIRTH_UNIT})\s*-?\s*old\b",
         # "3 weeks ago i had my baby", "6 weeks since i gave birth"
-        rf"\b{_NUM}\s*(?P<unit>{_WEEK}|{_MONTH}|{_DAY})\s*(?:ago|since)\s+(?:i|we)\s+"
+        rf"\b{_NUM}\s*(?P<unit>{_SINCE_BIRTH_UNIT})\s*(?:ago|since)\s+(?:i|we)\s+"
         r"(?:had|gave|delivered|welcomed)",
+        # "4 wks on with this one", "6 weeks on from the birth" (a birth word is in the text)
+        rf"\b{_NUM}\s*(?P<unit>{_SINCE_BIRTH_UNIT})\s+{_COUNTED_ON}",
     )
     for pattern in patterns:
         match = re.search(pattern, text)
@@ -227,7 +249,9 @@ def _postpartum_duration(text: str) -> float | None:
 
 
 def _in_weeks(number: float, unit: str) -> float:
-    """A number of months, days or weeks, in weeks."""
+    """A number of years, months, days or weeks, in weeks."""
+    if re.fullmatch(_YEAR, unit):
+        return number * 52
     if re.fullmatch(_MONTH, unit):
         return number * WEEKS_PER_MONTH
     if re.fullmatch(_DAY, unit):
@@ -273,8 +297,28 @@ def _baby_age_by_pronoun(text: str) -> float | None:
     return None if is_weeks and weeks > 16 else weeks
 
 
+def _sentence_at(text: str, index: int) -> str:
+    """The sentence of `text` that holds the character at `index`."""
+    start = max(text.rfind(end, 0, index) for end in ".!?\n") + 1
+    ends = [found for end in ".!?\n" if (found := text.find(end, index)) != -1]
+    return text[start : min(ends) if ends else len(text)]
+
+
+def _present_score(text: str, start: int) -> int:
+    """How surely a stage mention at `start` is the person's stage now: higher after "now",
+    "I'm", "this time"; lower in a sentence told in the past ("at 34 weeks I had...")."""
+    before = text[:start]
+    return 2 * bool(_PRESENT_BEFORE.search(before)) - 2 * bool(_PAST_IN_SENTENCE.search(before))
+
+
 def _pregnancy_weeks(text: str) -> float | None:
-    """Weeks pregnant from 'due in 3 weeks', '30 wks', '6 months pregnant' and the like."""
+    """Weeks pregnant from 'due in 3 weeks', '30 wks', 'week 33' and the like."""
+    found = _scored_pregnancy_weeks(text)
+    return found[1] if found else None
+
+
+def _scored_pregnancy_weeks(text: str) -> tuple[int, float] | None:
+    """The likeliest weeks pregnant and how surely it is the stage now (see _present_score)."""
     due = re.search(
         rf"\bdue\s+(?:date\s+is\s+)?in\s+{_NUM}\s*(?P<unit>{_WEEK}|{_MONTH}|{_DAY})", text
     )
@@ -283,13 +327,13 @@ def _pregnancy_weeks(text: str) -> float | None:
         if number is not None:
             left = _in_weeks(number, due.group("unit"))
             if 0 <= left < FULL_TERM_WEEKS:
-                return _round(FULL_TERM_WEEKS - left)
+                return 2, _round(FULL_TERM_WEEKS - left)
     if re.search(r"\bdue\s+(?:next\s+month|in\s+a\s+month)\b", text):
-        return 36.0
+        return 2, 36.0
     if re.search(r"\bdue\s+(?:next\s+week|any\s+day|this\s+week|soon|tomorrow|today)\b", text):
-        return 39.0
+        return 2, 39.0
     if re.search(r"\bdue\s+in\s+(?:a\s+)?couple\s+of\s+months\b", text):
-        return _round(FULL_TERM_WEEKS - 2 * WEEKS_PER_MONTH)
+        return 2, _round(FULL_TERM_WEEKS - 2 * WEEKS_PER_MONTH)
 
     # "30 wks", "24 weeks pregnant", "32+4 weeks", "at 20 weeks", "thirty weeks along",
     # "week 33", and forum notation "32w", "32w4d", "32+4"
@@ -297,7 +341,9 @@ def _pregnancy_weeks(text: str) -> float | None:
     patterns = (
         (
             rf"(?<![\w+]){_NUM}\s*(?:\+\s*\d\s*)?-?\s*(?P<unit>{_WEEK})(?:\s*\+\s*\d)?\b"
-            r"(?!\s*(?:ago|old))",
+            rf"(?!\s*(?:ago|old|{_COUNTED_ON}|postpartum|post[\s-]?partum|pp\b|post[\s-]?natal"
+            # "an 8 week wait", "a 6 week course": a length of time, not the pregnancy
+            r"|wait|waiting|course|programme|program|plan|block|break|holiday))",
             0,
         ),
         (r"\bweek\s*(?:#\s*)?(?P<num>\d{1,2})\b", 0),
@@ -312,14 +358,17 @@ def _pregnancy_weeks(text: str) -> float | None:
             number = _to_number(mention.group("num"))
             if number is None or not 1 <= number <= MAX_PREGNANCY_WEEKS:
                 continue
-            score = bonus + 2 * bool(_PRESENT_BEFORE.search(before))
-            score -= 2 * bool(_PAST_IN_SENTENCE.search(before))
+            score = bonus + _present_score(text, mention.start())
             candidates.append((-score, mention.start(), _round(number)))
-    return min(candidates)[2] if candidates else None
+    if not candidates:
+        return None
+    score, _, weeks = min(candidates)
+    return -score, weeks
 
 
-def _pregnancy_months(text: str) -> float | None:
-    """Months pregnant from '6 months pregnant', 'six months along', 'im 7 months'."""
+def _pregnancy_months(text: str) -> tuple[int, float] | None:
+    """Months pregnant from '6 months pregnant', 'six months along', 'im 7 months', and how
+    surely it is the stage now (see _present_score)."""
     for match in re.finditer(
         rf"(?<![\w+]){_NUM}\s*-?\s*(?P<unit>{_MONTH})\b(?!\s*(?:ago|old|postpartum|pp\b|post|after|since))",
         text,
@@ -328,7 +377,7 @@ def _pregnancy_months(text: str) -> float | None:
             continue
         number = _to_number(match.group("num"))
         if number is not None and 0 < number <= 10:
-            return number
+            return _present_score(text, match.start()), number
     return None
 
 
@@ -370,11 +419,16 @@ def parse_stage(text: str | None) -> StageInfo | None:
         )
     ):
         # "due in 3 weeks" or "my first baby" mentions aside, a birth word means postpartum,
-        # unless it is clearly about a future birth ("after birth" plans while pregnant).
+        # unless it is clearly about a future birth ("after birth" plans while pregnant): a
+        # future word in a sentence with a birth word ("will they make it worse?" elsewhere
+        # is about something else)
+        birth_sentences = " ".join(
+            _sentence_at(norm, match.start()) for match in _POSTPARTUM_WORDS.finditer(norm)
+        )
         future = re.search(
             r"\b(?:will|going\s+to|gonna|plan|planning|once)\b"
             r"|\bshould\s+(?:go|ease|settle|stop|get\s+better|be\s+gone|clear)\b",
-            norm,
+            birth_sentences,
         )
         earlier_baby = re.search(
             r"\b(?:last|previous|other)\s+(?:pregnancy|baby|birth|time)\b|\bwith\s+my\s+(?:first"
@@ -382,7 +436,16 @@ def parse_stage(text: str | None) -> StageInfo | None:
             norm,
         )
         future = future or (earlier_baby and _pregnancy_weeks(norm) is not None)
-        pregnant_now = re.search(r"\b(?:i'?m|i\s+am|currently|now)\s+(?:\w+\s+)?pregnant\b", norm)
+        pregnant_now = re.search(
+            r"\b(?:i'?m|i\s+am|currently|now)\s+(?:\w+\s+)?pregnant\b"
+            r"|\b(?:i'?m|i\s+am)\s+(?:now\s+|only\s+|nearly\s+|almost\s+)?\d{1,2}\s*(?:weeks?|wks?|w)\b"
+            r"(?!\s*(?:pp|postpartum|post|after|since|out|on|old))|\bdue\s+(?:in|next|any|this)\b",
+            norm,
+        )
+        # "physio says kegels will help ... at 10 wks pp": a stated time since the birth
+        # is the stage now, whatever the message says about the future
+        if _EXPLICIT_POSTPARTUM.search(norm) and not pregnant_now:
+            return StageInfo(POSTPARTUM, _postpartum_duration(norm))
         if not future and not pregnant_now:
             return StageInfo(POSTPARTUM, _postpartum_duration(norm))
 
@@ -391,13 +454,13 @@ def parse_stage(text: str | None) -> StageInfo | None:
         return StageInfo(POSTPARTUM, baby_age)
 
     trimester = _trimester(norm)
-    weeks = _pregnancy_weeks(norm)
-    if weeks is not None:
-        stage = stage_for_weeks(weeks)
-        return StageInfo(stage, weeks)
+    weeks = _scored_pregnancy_weeks(norm)
     months = _pregnancy_months(norm)
-    if months is not None:
-        return StageInfo(stage_for_months(months), _round(months * WEEKS_PER_MONTH))
+    # "in week 9 I had some blood ... now I am 6 month": the mention told as now wins
+    if months is not None and (weeks is None or months[0] > weeks[0]):
+        return StageInfo(stage_for_months(months[1]), _round(months[1] * WEEKS_PER_MONTH))
+    if weeks is not None:
+        return StageInfo(stage_for_weeks(weeks[1]), weeks[1])
     if trimester:
         return StageInfo(trimester, None)
     if re.search(r"\b(?:early|newly|just\s+found\s+out)\b[^.?!]{0,20}\bpregnan", norm) or re.search(

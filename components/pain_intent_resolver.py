@@ -6,6 +6,10 @@ deterministic extractors) is about their back, whatever DIET's confidence: when 
 the fallback, or one that would ignore those facts (a greeting, "yes", "no", "not sure", out
 of scope), it becomes `describe_pain`, so the exercise form uses the facts and asks only for
 what is missing.
+
+It also settles one confusion of DIET's: a question whether an exercise is safe that names a
+sore area ("are clamshells ok? hips are sore") is `ask_exercise_safety`, not `exercise_hurt`
+(which drops the exercise from the plan), unless the message says the exercise hurt.
 """
 
 from __future__ import annotations
@@ -23,11 +27,14 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from backcare.exercise_questions import asks_if_exercise_is_safe
 from backcare.other_medical import mentions_other_medical
 from components.base import MessageComponent, decide_intent
 
 FACT_ENTITIES = {"body_area", "stage"}
 PAIN_INTENT = "describe_pain"
+HURT_INTENT = "exercise_hurt"
+SAFETY_INTENT = "ask_exercise_safety"
 OVERRIDDEN_INTENTS = {
     DEFAULT_NLU_FALLBACK_INTENT_NAME,
     "out_of_scope",
@@ -46,10 +53,14 @@ OVERRIDDEN_INTENTS = {
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class PainIntentResolver(MessageComponent, IntentClassifier):
-    """Turns a fallback (or a fact-blind intent) into `describe_pain` when facts are named."""
+    """Turns a fallback (or a fact-blind intent) into `describe_pain` when facts are named,
+    and a safety question DIET heard as `exercise_hurt` into `ask_exercise_safety`."""
 
     def process_message(self, message: Message) -> None:
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        if intent == HURT_INTENT and asks_if_exercise_is_safe(message.get(TEXT) or ""):
+            decide_intent(message, SAFETY_INTENT, _ranked_without(message, SAFETY_INTENT))
+            return
         if intent not in OVERRIDDEN_INTENTS:
             return
         if intent == "ask_other_medical" and mentions_other_medical(message.get(TEXT) or ""):
@@ -59,9 +70,13 @@ class PainIntentResolver(MessageComponent, IntentClassifier):
             for entity in message.get(ENTITIES) or []
         ):
             return
-        others = [
-            ranked
-            for ranked in message.get(INTENT_RANKING_KEY) or []
-            if ranked.get(INTENT_NAME_KEY) != PAIN_INTENT
-        ]
-        decide_intent(message, PAIN_INTENT, others)
+        decide_intent(message, PAIN_INTENT, _ranked_without(message, PAIN_INTENT))
+
+
+def _ranked_without(message: Message, intent: str) -> list[dict]:
+    """DIET's ranking without `intent` (the rest to keep after deciding it)."""
+    return [
+        ranked
+        for ranked in message.get(INTENT_RANKING_KEY) or []
+        if ranked.get(INTENT_NAME_KEY) != intent
+    ]

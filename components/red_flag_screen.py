@@ -10,7 +10,10 @@ intents and on `message_too_long`:
   so the `red_flag_signs` text slot and the escalation reply name them all;
 - a message longer than the screen reads (MessagePreparer's `too_long_to_screen`) with no sign
   in the part it read -> intent `message_too_long`: the person is asked to send it in parts;
-- a question about warning signs -> intent `ask_warning_signs` (confidence 1.0);
+- a question about warning signs -> intent `ask_warning_signs` (confidence 1.0); but asking only
+  whether to worry, in a message that gives a stage or an area ("31 weeks, my lower back aches,
+  should I be worried?"), is a report: DIET's best other intent answers it (a recommendation
+  then says that no warning sign was heard, and offers the list);
 - otherwise a `red_flag_*`, `ask_warning_signs` or `message_too_long` guess by DIET is replaced
   by DIET's best other intent (DIET reads "is it normal that my back aches?" as a warning-sign
   question).
@@ -61,6 +64,7 @@ ROUTINE_SIGN_ENTITY = "routine_sign"
 CHECK_ENTITY = "red_flag_check"
 NO_CHECK = "none"
 SCREEN_ENTITIES = {RED_FLAG_SIGN_ENTITY, ROUTINE_SIGN_ENTITY, CHECK_ENTITY}
+OWN_FACT_ENTITIES = {"stage", "body_area"}
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -91,7 +95,9 @@ class RedFlagScreen(MessageComponent, IntentClassifier):
             prepared = message.get(PREPARED_TEXT)
             if prepared is not None and prepared.too_long_to_screen:
                 decide_intent(message, TOO_LONG_INTENT)
-            elif screening.asks_about_warning_signs:
+            elif screening.asks_about_warning_signs and not (
+                screening.asks_whether_to_worry and _tells_own_stage_or_area(entities)
+            ):
                 decide_intent(message, ASK_WARNING_SIGNS_INTENT)
             else:
                 _drop_red_flag_guess(message, says_it_stopped(message.get(TEXT) or ""))
@@ -117,6 +123,12 @@ class RedFlagScreen(MessageComponent, IntentClassifier):
 
     def _routine_entity(self, screening: Screening) -> dict[str, Any]:
         return self.entity(ROUTINE_SIGN_ENTITY, _named(screening.routine_signs))
+
+
+def _tells_own_stage_or_area(entities: list[dict[str, Any]]) -> bool:
+    """Whether the message gives a stage or a painful area, so "should I be worried?" is asked
+    about that report."""
+    return any(entity.get(ENTITY_ATTRIBUTE_TYPE) in OWN_FACT_ENTITIES for entity in entities)
 
 
 def _named(signs: tuple[RedFlagSign, ...]) -> str:

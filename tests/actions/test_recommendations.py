@@ -3,7 +3,7 @@ from __future__ import annotations
 from actions.recommendations import ActionMoreExercises, ActionRecommendExercises
 from backcare.knowledge_base import STAGES, load_knowledge_base
 from backcare.recommender import recommend
-from backcare.replies import recommendation_reply, red_flag_reminder
+from backcare.replies import NO_SIGN_SEEN, recommendation_reply, red_flag_reminder
 from tests.actions.support import make_tracker, run_action, said, sent, slot_events
 
 
@@ -49,6 +49,26 @@ def test_reminder_comes_first_after_an_escalation() -> None:
     result = recommend(kb, "trimester_3", ["lower_back"])
     assert said(messages) == [sent(recommendation_reply(kb, result, red_flag_signs="bleeding"))]
     assert messages[0]["text"].startswith(red_flag_reminder("bleeding") + "\n")
+
+
+def test_asked_whether_to_worry_it_says_no_sign_was_heard_and_offers_the_list() -> None:
+    text = "my lower back aches at 31 weeks, should I be worried?"
+    tracker = make_tracker(text, "describe_pain", stage="trimester_3", body_areas=["lower_back"])
+    _, messages = run_action(ActionRecommendExercises(), tracker)
+    kb = load_knowledge_base()
+    result = recommend(kb, "trimester_3", ["lower_back"])
+    assert said(messages) == [sent(recommendation_reply(kb, result, asked_if_worrying=True))]
+    assert messages[0]["text"].startswith(NO_SIGN_SEEN + "\n")
+    assert messages[0]["buttons"][-1]["payload"] == "/ask_warning_signs"
+
+
+def test_no_word_on_warning_signs_when_not_asked_or_after_a_sign() -> None:
+    kb = load_knowledge_base()
+    result = recommend(kb, "trimester_3", ["lower_back"])
+    assert NO_SIGN_SEEN not in recommendation_reply(kb, result).text
+    after_sign = recommendation_reply(kb, result, red_flag_signs="bleeding", asked_if_worrying=True)
+    assert NO_SIGN_SEEN not in after_sign.text
+    assert "ask_warning_signs" not in [button.intent for button in after_sign.buttons]
 
 
 def test_more_never_repeats_and_says_when_none_are_left() -> None:

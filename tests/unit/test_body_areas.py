@@ -45,6 +45,10 @@ def areas(text: str) -> list[str]:
         ("lying on my back hurts my hips", ["hips_pelvis"]),
         ("I put my back out", ["lower_back"]),
         ("she says it wraps round to the front", []),
+        # a treatment for the back names the back
+        ("is a tens machine on my back ok at 20 weeks?", ["lower_back"]),
+        ("can I put muscle rub on my back?", ["lower_back"]),
+        ("can I use a tens machine for labour, lying on my back?", []),
     ],
 )
 def test_areas_named_in_a_message(text: str, expected: list[str]) -> None:

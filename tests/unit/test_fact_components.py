@@ -93,3 +93,36 @@ def test_a_medicine_question_stays_a_medical_question(resolver: PainIntentResolv
 
     assert ask("is paracetamol ok at 30 weeks for my back?") == "ask_other_medical"
     assert ask("30 weeks, my neck is stiff from looking down, what helps?") == "describe_pain"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # asking whether an exercise is OK, with a sore area named, is a safety question
+        ("are bridges ok? lower back is a bit achy", "ask_exercise_safety"),
+        ("cat cow alright to do with a stiff neck?", "ask_exercise_safety"),
+        ("is it safe to keep doing clams, hips are sore", "ask_exercise_safety"),
+        # saying that doing it hurt is the report that drops it from the plan
+        ("the clams made my hip sore", "exercise_hurt"),
+        ("are bridges ok? they hurt my back yesterday", "exercise_hurt"),
+        ("did the wall angels, shoulder felt fine but then it hurt", "exercise_hurt"),
+    ],
+)
+def test_a_safety_question_is_not_a_report_that_an_exercise_hurt(
+    resolver: PainIntentResolver, text: str, expected: str
+) -> None:
+    message = Message(
+        data={
+            "text": text,
+            "intent": {"name": "exercise_hurt", "confidence": 0.6},
+            "intent_ranking": [
+                {"name": "exercise_hurt", "confidence": 0.6},
+                {"name": "ask_exercise_safety", "confidence": 0.3},
+            ],
+            "entities": [{"entity": "body_area", "value": "hips_pelvis"}],
+        }
+    )
+    resolver.process([message])
+    assert message.get("intent")["name"] == expected
+    ranking = [ranked["name"] for ranked in message.get("intent_ranking")]
+    assert ranking[0] == expected and len(ranking) == len(set(ranking)) == 2

@@ -96,6 +96,19 @@ def test_question_about_warning_signs(screen: RedFlagScreen) -> None:
     assert _sign_entities(message) == []
 
 
+def test_asking_whether_to_worry_about_a_stated_pain_is_a_report(screen: RedFlagScreen) -> None:
+    text = "31 weeks and my lower back aches all day. should I be worried?"
+    entities = [
+        _diet_entity("stage", "trimester_3", 0, 8),
+        _diet_entity("body_area", "lower_back", 16, 26),
+    ]
+    ranking = [("ask_warning_signs", 0.7), ("describe_pain", 0.2), ("ask_causes", 0.1)]
+    message = _diet_message(text, ranking, entities)
+    screen.process([message])
+    assert message.get("intent") == {"name": "describe_pain", "confidence": 0.2}
+    assert _sign_entities(message) == []
+
+
 def test_passthrough_without_signs(screen: RedFlagScreen) -> None:
     ranking = [("request_exercises", 0.8), ("describe_pain", 0.15)]
     message = _diet_message("can you suggest stretches for my hips", ranking)

@@ -113,6 +113,50 @@ def test_parse_stage_none(text: str | None) -> None:
     assert parse_stage(text) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "stage", "weeks"),
+    [
+        # time counted from the birth or the section is after birth, never weeks pregnant
+        (
+            "ever since my c-section my lower back aches when I lift the car seat",
+            "postpartum",
+            None,
+        ),
+        ("9 days since my section and the scar itches", "postpartum", 1.3),
+        ("3 wks post section, stiff neck from feeding", "postpartum", 3.0),
+        ("an emergency section 10 days ago and my back is sore", "postpartum", 1.4),
+        ("my sister had her first baby 2 weeks ago and her back aches", "postpartum", 2.0),
+        ("day 5 after forceps and my tailbone is sore", "postpartum", None),
+        (
+            "my first had colic after the birth, this one is 6 wks on from the birth and easy",
+            "postpartum",
+            6.0,
+        ),
+        # a stated time since the birth wins over a future word elsewhere in the sentence
+        ("my physio reckons pilates will help at 12 wks pp, is that right?", "postpartum", 12.0),
+        (
+            "a year after giving birth my back still aches. will squats make it worse?",
+            "postpartum",
+            52.0,
+        ),
+        # a birth word in a pregnant person's question about the future
+        ("what helps the back after the birth? due in 4 weeks", "trimester_3", 36.0),
+        # the mention told as now beats one told in the past
+        (
+            "at week 8 I had a scare but all fine. Now I'm 7 months and my hips ache",
+            "trimester_3",
+            30.3,
+        ),
+        # lengths of time are not the stage
+        ("3rd tri and the physio has an 8 week wait", "trimester_3", None),
+    ],
+)
+def test_stage_from_birth_counts_and_present_mentions(
+    text: str, stage: str, weeks: float | None
+) -> None:
+    assert parse_stage(text) == StageInfo(stage, weeks)
+
+
 def test_stage_info_is_frozen() -> None:
     info = StageInfo("trimester_1", 10.0)
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -147,6 +191,8 @@ def test_stage_for_months(months: float, stage: str) -> None:
         ("3 weeks ago I hurt my back", False),
         ("I've been sore for 2 weeks", False),
         ("due to my posture", False),
+        ("scan was fine. now 26 weeks and my hips ache", True),
+        ("it's been going on now 3 weeks", False),
     ],
 )
 def test_has_stage_context(text: str, expected: bool) -> None:
