@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from backcare.exercise_finder import find_exercise
 from backcare.knowledge_base import AREAS, STAGES, Exercise, KnowledgeBase, load_knowledge_base
 from backcare.log_privacy import describe_failure, logs_user_data
-from backcare.replies import ACTION_UNAVAILABLE, Button, Reply
+from backcare.replies import ACTION_UNAVAILABLE, NO_SIGN_SEEN, Button, Reply
 
 logger = logging.getLogger(__name__)
 
@@ -22,12 +22,20 @@ logger = logging.getLogger(__name__)
 class FailSafeAction(Action, ABC):
     """A custom action that, when it fails, apologises and logs the failure without the
     person's text or slots. Left to rasa-sdk, a failure returns the whole tracker in the error
-    response, and the Rasa server writes that to its log."""
+    response, and the Rasa server writes that to its log.
+
+    An action that `answers_reports` first tells a person who asked whether to worry about what
+    they described (the red-flag screen's `worry_question` entity) that no warning sign was
+    heard, unless one was earlier or a routine note follows."""
+
+    answers_reports = False
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         try:
+            if self.answers_reports and asked_whether_to_worry(tracker):
+                send(dispatcher, NO_SIGN_SEEN)
             return await self.respond(dispatcher, tracker, domain)
         except Exception as error:
             failure = describe_failure(error, logs_user_data())
@@ -40,6 +48,15 @@ class FailSafeAction(Action, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """What the action does (rasa-sdk's `run`)."""
+
+
+def asked_whether_to_worry(tracker: Tracker) -> bool:
+    """The latest message asked whether to worry about what it told, and no sign came up."""
+    return (
+        latest_entity(tracker, "worry_question") is not None
+        and latest_entity(tracker, "routine_sign") is None
+        and not tracker.get_slot("red_flag_signs")
+    )
 
 
 def knowledge_base() -> KnowledgeBase:

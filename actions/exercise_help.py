@@ -22,6 +22,8 @@ from backcare.replies import how_to_reply, unknown_exercise_reply, which_exercis
 class ActionExplainExercise(FailSafeAction):
     """Steps, dosage, cautions and source for the exercise named in the latest message."""
 
+    answers_reports = True
+
     def name(self) -> str:
         return "action_explain_exercise"
 

@@ -21,6 +21,8 @@ from backcare.replies import causes_reply, exercise_safety_reply, tips_reply
 
 
 class ActionExplainCauses(FailSafeAction):
+    answers_reports = True
+
     def name(self) -> str:
         return "action_explain_causes"
 
@@ -35,6 +37,8 @@ class ActionExplainCauses(FailSafeAction):
 
 
 class ActionSelfCareTips(FailSafeAction):
+    answers_reports = True
+
     def name(self) -> str:
         return "action_self_care_tips"
 
@@ -47,6 +51,8 @@ class ActionSelfCareTips(FailSafeAction):
 
 
 class ActionExerciseSafety(FailSafeAction):
+    answers_reports = True
+
     def name(self) -> str:
         return "action_exercise_safety"
 

@@ -18,7 +18,6 @@ from actions.adapters import (
 )
 from actions.plan import make_plan_and_send
 from backcare.recommender import recommend
-from backcare.red_flags import default_detector
 from backcare.replies import recommendation_reply
 
 
@@ -26,6 +25,8 @@ class ActionRecommendExercises(FailSafeAction):
     """2-3 exercises after the form: a fresh set when the message brought a new stage or area
     (a first answer or a correction), otherwise the next ones, so nothing is repeated. When the
     person asked for a plan (slot `plan_requested`), the plan instead."""
+
+    answers_reports = True
 
     def name(self) -> str:
         return "action_recommend_exercises"
@@ -37,9 +38,7 @@ class ActionRecommendExercises(FailSafeAction):
             return make_plan_and_send(dispatcher, tracker)
         new_facts = latest_entity(tracker, "stage") or latest_entity(tracker, "body_area")
         shown = [] if new_facts else list(tracker.get_slot("shown_exercises") or [])
-        text = tracker.latest_message.get("text") or ""
-        asked = default_detector().screen(text).asks_whether_to_worry
-        return recommend_and_send(dispatcher, tracker, shown, asked_if_worrying=asked)
+        return recommend_and_send(dispatcher, tracker, shown)
 
 
 class ActionMoreExercises(FailSafeAction):
@@ -57,13 +56,9 @@ class ActionMoreExercises(FailSafeAction):
 
 
 def recommend_and_send(
-    dispatcher: CollectingDispatcher,
-    tracker: Tracker,
-    shown: list[str],
-    asked_if_worrying: bool = False,
+    dispatcher: CollectingDispatcher, tracker: Tracker, shown: list[str]
 ) -> list[EventType]:
-    """Recommend for the tracker's stage and areas, skipping `shown`; record what was shown.
-    `asked_if_worrying`: the message asked whether to worry (the screen heard no sign in it)."""
+    """Recommend for the tracker's stage and areas, skipping `shown`; record what was shown."""
     kb = knowledge_base()
     result = recommend(kb, current_stage(tracker), current_areas(tracker), exclude=shown)
     reply = recommendation_reply(
@@ -72,7 +67,6 @@ def recommend_and_send(
         red_flag_signs=tracker.get_slot("red_flag_signs"),
         routine_signs=tracker.get_slot("routine_signs"),
         follow_up=bool(shown),
-        asked_if_worrying=asked_if_worrying,
     )
     send(dispatcher, reply)
     return [

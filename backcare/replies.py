@@ -128,10 +128,11 @@ PLAN_BUTTON = Button("Make me a plan", "request_plan")
 WARNING_SIGNS_BUTTON = Button("Warning signs", "ask_warning_signs")
 # The answer to "should I be worried?" asked about the person's own pain when the screen found
 # no warning sign in the message: what the screen found, where to turn, and the list on request.
-NO_SIGN_SEEN = (
+NO_SIGN_SEEN = Reply(
     "I didn't see any of the warning signs I look out for in what you wrote. If anything "
     "changes, or you're unsure, contact your midwife or doctor; the button below lists the "
-    "warning signs."
+    "warning signs.",
+    (WARNING_SIGNS_BUTTON,),
 )
 
 
@@ -205,22 +206,18 @@ def recommendation_reply(
     red_flag_signs: str | None = None,
     routine_signs: str | None = None,
     follow_up: bool = False,
-    asked_if_worrying: bool = False,
 ) -> Reply:
     """Two or three exercises with why, dosage and source, and buttons for what comes next.
-    A person who asked whether to worry, with no warning sign heard, is told so first.
 
     For an area the guides give no exercise for at this stage, it says so in one sentence and
     offers the nearest documented help: exercises for neighbouring areas that suit the stage,
     the guides' general tips, and a physio referral.
     """
-    worry = NO_SIGN_SEEN if asked_if_worrying and not (red_flag_signs or routine_signs) else None
     lines = [
         line
-        for line in (red_flag_reminder(red_flag_signs), worry, routine_note(kb, routine_signs))
+        for line in (red_flag_reminder(red_flag_signs), routine_note(kb, routine_signs))
         if line
     ]
-    extra = (WARNING_SIGNS_BUTTON,) if worry else ()
     covered = [area for area in result.areas if area not in result.uncovered]
     when = STAGE_PHRASES.get(result.stage or "")
     if result.uncovered:
@@ -236,7 +233,7 @@ def recommendation_reply(
         else:
             lines.append(PHYSIO_REFERRAL)
         lines += _tip_lines(kb, result)
-        return Reply("\n".join(lines), (CAUSES_BUTTON, *extra))
+        return Reply("\n".join(lines), (CAUSES_BUTTON,))
     served = covered + list(result.nearest_areas)
     if result.uncovered and not covered:
         intro = f"The nearest help they give is for your {describe_areas(result.nearest_areas)}" + (
@@ -255,7 +252,7 @@ def recommendation_reply(
         lines.append(PHYSIO_REFERRAL)
     lines.append(PROVIDER_CHECK)
     buttons = how_to_buttons(result.exercises)
-    return Reply("\n".join(lines), (*buttons, MORE_BUTTON, PLAN_BUTTON, CAUSES_BUTTON, *extra))
+    return Reply("\n".join(lines), (*buttons, MORE_BUTTON, PLAN_BUTTON, CAUSES_BUTTON))
 
 
 def _tip_lines(kb: KnowledgeBase, result: RecommendationResult) -> list[str]:

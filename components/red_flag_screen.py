@@ -12,8 +12,9 @@ intents and on `message_too_long`:
   in the part it read -> intent `message_too_long`: the person is asked to send it in parts;
 - a question about warning signs -> intent `ask_warning_signs` (confidence 1.0); but asking only
   whether to worry, in a message that gives a stage or an area ("31 weeks, my lower back aches,
-  should I be worried?"), is a report: DIET's best other intent answers it (a recommendation
-  then says that no warning sign was heard, and offers the list);
+  should I be worried?"), is a report: DIET's best other intent answers it, and a
+  `worry_question` entity tells the recommendation to say that no warning sign was heard and to
+  offer the list;
 - otherwise a `red_flag_*`, `ask_warning_signs` or `message_too_long` guess by DIET is replaced
   by DIET's best other intent (DIET reads "is it normal that my back aches?" as a warning-sign
   question).
@@ -63,7 +64,10 @@ ROUTINE_SIGN_ENTITY = "routine_sign"
 # "none", so the slot (and the escalation's response variation) always fits this message.
 CHECK_ENTITY = "red_flag_check"
 NO_CHECK = "none"
-SCREEN_ENTITIES = {RED_FLAG_SIGN_ENTITY, ROUTINE_SIGN_ENTITY, CHECK_ENTITY}
+# "should I be worried?" asked about a message's own stage or area (a report, not a request for
+# the list): not in the domain, so no policy sees it; the recommendation reads it.
+WORRY_ENTITY = "worry_question"
+SCREEN_ENTITIES = {RED_FLAG_SIGN_ENTITY, ROUTINE_SIGN_ENTITY, CHECK_ENTITY, WORRY_ENTITY}
 OWN_FACT_ENTITIES = {"stage", "body_area"}
 
 
@@ -95,9 +99,10 @@ class RedFlagScreen(MessageComponent, IntentClassifier):
             prepared = message.get(PREPARED_TEXT)
             if prepared is not None and prepared.too_long_to_screen:
                 decide_intent(message, TOO_LONG_INTENT)
-            elif screening.asks_about_warning_signs and not (
-                screening.asks_whether_to_worry and _tells_own_stage_or_area(entities)
-            ):
+            elif screening.asks_whether_to_worry and _tells_own_stage_or_area(entities):
+                entities.append(self.entity(WORRY_ENTITY, "yes"))
+                _drop_red_flag_guess(message, says_it_stopped(message.get(TEXT) or ""))
+            elif screening.asks_about_warning_signs:
                 decide_intent(message, ASK_WARNING_SIGNS_INTENT)
             else:
                 _drop_red_flag_guess(message, says_it_stopped(message.get(TEXT) or ""))

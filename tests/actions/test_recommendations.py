@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import pytest
+
+from actions.guidance import ActionExplainCauses
 from actions.recommendations import ActionMoreExercises, ActionRecommendExercises
 from backcare.knowledge_base import STAGES, load_knowledge_base
 from backcare.recommender import recommend
@@ -51,24 +54,58 @@ def test_reminder_comes_first_after_an_escalation() -> None:
     assert messages[0]["text"].startswith(red_flag_reminder("bleeding") + "\n")
 
 
+WORRY = [{"entity": "worry_question", "value": "yes"}]
+
+
 def test_asked_whether_to_worry_it_says_no_sign_was_heard_and_offers_the_list() -> None:
-    text = "my lower back aches at 31 weeks, should I be worried?"
-    tracker = make_tracker(text, "describe_pain", stage="trimester_3", body_areas=["lower_back"])
+    tracker = make_tracker(
+        "my lower back aches at 31 weeks, should I be worried?",
+        "describe_pain",
+        WORRY,
+        stage="trimester_3",
+        body_areas=["lower_back"],
+    )
     _, messages = run_action(ActionRecommendExercises(), tracker)
     kb = load_knowledge_base()
     result = recommend(kb, "trimester_3", ["lower_back"])
-    assert said(messages) == [sent(recommendation_reply(kb, result, asked_if_worrying=True))]
-    assert messages[0]["text"].startswith(NO_SIGN_SEEN + "\n")
-    assert messages[0]["buttons"][-1]["payload"] == "/ask_warning_signs"
+    assert said(messages) == [sent(NO_SIGN_SEEN), sent(recommendation_reply(kb, result))]
+    assert messages[0]["buttons"] == [{"title": "Warning signs", "payload": "/ask_warning_signs"}]
 
 
-def test_no_word_on_warning_signs_when_not_asked_or_after_a_sign() -> None:
-    kb = load_knowledge_base()
-    result = recommend(kb, "trimester_3", ["lower_back"])
-    assert NO_SIGN_SEEN not in recommendation_reply(kb, result).text
-    after_sign = recommendation_reply(kb, result, red_flag_signs="bleeding", asked_if_worrying=True)
-    assert NO_SIGN_SEEN not in after_sign.text
-    assert "ask_warning_signs" not in [button.intent for button in after_sign.buttons]
+@pytest.mark.parametrize(
+    ("entities", "slots"),
+    [
+        ([], {}),  # not asked
+        (WORRY, {"red_flag_signs": "bleeding"}),  # a sign came up earlier
+        (WORRY + [{"entity": "routine_sign", "value": "pain at night"}], {}),  # a routine note
+    ],
+)
+def test_no_word_on_warning_signs_when_not_asked_or_a_sign_came_up(
+    entities: list[dict], slots: dict
+) -> None:
+    tracker = make_tracker(
+        "my back",
+        "describe_pain",
+        entities,
+        stage="trimester_3",
+        body_areas=["lower_back"],
+        **slots,
+    )
+    _, messages = run_action(ActionRecommendExercises(), tracker)
+    assert sent(NO_SIGN_SEEN) not in said(messages)
+
+
+def test_question_answers_also_say_no_sign_was_heard() -> None:
+    tracker = make_tracker(
+        "why does my lower back ache at 31 weeks, should I worry?",
+        "ask_causes",
+        WORRY,
+        stage="trimester_3",
+        body_areas=["lower_back"],
+    )
+    _, messages = run_action(ActionExplainCauses(), tracker)
+    assert said(messages)[0] == sent(NO_SIGN_SEEN)
+    assert len(messages) == 2
 
 
 def test_more_never_repeats_and_says_when_none_are_left() -> None:

@@ -7,6 +7,7 @@ import yaml
 
 from backcare.knowledge_base import load_knowledge_base
 from backcare.red_flags import PHRASES_PATH
+from backcare.replies import NO_SIGN_SEEN, WARNING_SIGNS_INTRO
 from launcher.stack import AssistantStack
 from tests.e2e.replies import texts
 
@@ -35,6 +36,18 @@ def test_forum_notation_is_understood_and_never_falls_back(
     assert slots["stage"] == "trimester_3" and slots["body_areas"] == ["hips_pelvis"]
     assert "Sorry, I didn't quite get that" not in text
     assert "for your hips and pelvis in your third trimester" in text
+
+
+def test_should_i_be_worried_about_a_stated_pain_gets_an_answer_not_the_list(
+    assistant: AssistantStack, sender: str
+) -> None:
+    messages = assistant.send(sender, "31 weeks and my lower back aches all day. should I worry?")
+    said = [(message.get("text"), message.get("buttons", [])) for message in messages]
+    note = (NO_SIGN_SEEN.text, [{"title": "Warning signs", "payload": "/ask_warning_signs"}])
+    assert note in said
+    assert said.index(note) < len(said) - 1, "an answer to what they told follows"
+    assert WARNING_SIGNS_INTRO not in texts(messages)
+    assert WARNING_SIGNS_INTRO in texts(assistant.send(sender, "/ask_warning_signs"))
 
 
 def test_glutes_in_pregnancy_get_the_nearest_help(assistant: AssistantStack, sender: str) -> None:

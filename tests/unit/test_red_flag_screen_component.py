@@ -107,6 +107,18 @@ def test_asking_whether_to_worry_about_a_stated_pain_is_a_report(screen: RedFlag
     screen.process([message])
     assert message.get("intent") == {"name": "describe_pain", "confidence": 0.2}
     assert _sign_entities(message) == []
+    assert [e["value"] for e in message.get("entities") if e["entity"] == "worry_question"] == [
+        "yes"
+    ]
+
+
+def test_asking_whether_to_worry_with_no_stage_or_area_gets_the_list(
+    screen: RedFlagScreen,
+) -> None:
+    message = _diet_message("should I be worried?", [("describe_pain", 0.6), ("greet", 0.4)])
+    screen.process([message])
+    assert message.get("intent") == {"name": "ask_warning_signs", "confidence": 1.0}
+    assert all(e["entity"] != "worry_question" for e in message.get("entities"))
 
 
 def test_passthrough_without_signs(screen: RedFlagScreen) -> None:
