@@ -23,6 +23,7 @@ TOP_LEVEL_KEYS = {
     "signs",
     "warning_sign_questions",
     "worry_questions",
+    "curiosity_questions",
 }
 SIGN_KEYS = {
     "id",
@@ -78,6 +79,7 @@ class PhraseBook:
     real_words: frozenset[str]
     warning_sign_questions: tuple[str, ...]
     worry_questions: tuple[str, ...] = ()
+    curiosity_questions: tuple[str, ...] = ()
 
 
 def read_phrase_book(path: Path = PHRASES_PATH) -> PhraseBook:
@@ -92,6 +94,7 @@ def read_phrase_book(path: Path = PHRASES_PATH) -> PhraseBook:
         real_words=frozenset(data.get("real_words") or []),
         warning_sign_questions=tuple(data.get("warning_sign_questions") or []),
         worry_questions=tuple(data.get("worry_questions") or []),
+        curiosity_questions=tuple(data.get("curiosity_questions") or []),
     )
 
 

@@ -31,7 +31,8 @@ RESOLVED = re.compile(
     r"|since then|no more|never came back|nothing since|all clear|all fine|all good"
     r"|recovered|healed|better now|was gone|were gone|gone in|cleared in|went in"
     r"|(?:went|gone|settled|cleared|passed) (?:after|within|by) (?:a|an|the|one|two|\d+|few))\b"
-    r"|\bscans? (?:were|was|are|have been|all)? ?(?:fine|ok|okay|normal|good|perfect|clear)\b"
+    r"|\b(?:scans?|ctg|trace|monitoring|tests?|results?) (?:were|was|are|have been|all|came back)?"
+    r" ?(?:fine|ok|okay|normal|good|perfect|clear)\b"
 )
 PAST_TIME = re.compile(
     r"\b(?:had|was|were|did|got|used to|early on|back then|back in|once"

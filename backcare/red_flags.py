@@ -10,8 +10,10 @@ not about someone else ("my sister had contractions", red_flag_person.py), curre
 Hypothetical and question mentions, and explicit questions such as "when should I call my
 midwife?", set `asks_about_warning_signs` instead; a question whether the writer's own
 situation is worrying ("should I be worried?") sets it too, and `asks_whether_to_worry`, so a
-message that also states its stage or area can be answered as the report it is. The levels of
-the reported signs are then calibrated to the whole message (red_flag_calibration.py).
+message that also states its stage or area can be answered as the report it is. Someone else's
+sign told in a curiosity question ("my mum had sciatica, will I get it too?") asks nothing.
+The levels of the reported signs are then calibrated to the whole message
+(red_flag_calibration.py).
 
 Pure Python and spaCy: no Rasa import, so the action server, tests and the benchmark can use it.
 """
@@ -40,6 +42,7 @@ from backcare.urgency import Urgency
 
 QUESTION_MATCH_KEY = "warning_sign_question"
 WORRY_MATCH_KEY = "worry_question"
+CURIOSITY_MATCH_KEY = "curiosity_question"
 # A concept (a body, fluid or baby term with a change or state term) fires when its two parts
 # stand in one sentence at most this many words apart, in either order.
 CONCEPT_WINDOW = 12
@@ -108,6 +111,7 @@ class RedFlagDetector:
         self._except_matcher = Matcher(nlp.vocab)
         self._question_matcher = Matcher(nlp.vocab)
         self._worry_matcher = Matcher(nlp.vocab)
+        self._curiosity_matcher = Matcher(nlp.vocab)
         keywords: set[str] = set()
         for entry in book.signs:
             sign_id = entry.sign.id
@@ -124,6 +128,9 @@ class RedFlagDetector:
             self._question_matcher, QUESTION_MATCH_KEY, list(book.warning_sign_questions), None
         )
         self._patterns.add(self._worry_matcher, WORRY_MATCH_KEY, list(book.worry_questions), None)
+        self._patterns.add(
+            self._curiosity_matcher, CURIOSITY_MATCH_KEY, list(book.curiosity_questions), None
+        )
         keywords |= set(book.misspellings.values())
         table = self._patterns.lemma_table
         known_words = frozenset(table.values()) | book.real_words
@@ -153,6 +160,7 @@ class RedFlagDetector:
                 excluded.setdefault(self._nlp.vocab.strings[key], []).append((start, end))
         on_behalf = writes_on_behalf(context.text)
         explanations = explained_sentences(context)
+        curious = {context.sentence_start[start] for _, start, _ in self._curiosity_matcher(work)}
 
         reported: dict[str, tuple[int, int]] = {}
         time_unclear: set[str] = set()
@@ -186,7 +194,12 @@ class RedFlagDetector:
                 )
                 for start, end in judged
             ):
-                mentioned |= context.sentence_is_question[match.start]
+                # "my mum had terrible sciatica, will I get it too?" is curiosity, not a request
+                # for the warning list
+                mentioned |= (
+                    context.sentence_is_question[match.start]
+                    and context.sentence_start[match.start] not in curious
+                )
                 continue
             if context.hypothetical(match.start) or context.general_question(match.start):
                 mentioned = True
@@ -230,7 +243,7 @@ class RedFlagDetector:
                 check = "happening_now"
             elif levels.get(BLEEDING) is Urgency.EMERGENCY and facts.bleeding_amount_matters:
                 check = "bleeding_amount"
-        return Screening(urgency, signs, asks, spans, routine, check)
+        return Screening(urgency, signs, asks, spans, routine, check, asks and worries)
 
     def _at_level(self, sign_id: str, urgency: Urgency) -> RedFlagSign:
         sign = self.signs[sign_id]
