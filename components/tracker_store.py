@@ -24,6 +24,8 @@ settings as `type: SQL`, plus the optional `conversations_kept`.
 
 from __future__ import annotations
 
+import asyncio
+import copy
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -66,19 +68,8 @@ class IncrementalSQLTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The latest session of the conversation, as `SQLTrackerStore.retrieve` returns it."""
         kept = self._kept.pop(sender_id, None)
-        with self.session_scope() as session:
-            if kept is None:
-                query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
-            else:  # from its last known row on: that row missing means it was deleted
-                query = session.query(self.SQLEvent).filter(
-                    self.SQLEvent.sender_id == sender_id, self.SQLEvent.id >= kept.last_row_id
-                )
-            rows = (
-                query.with_entities(self.SQLEvent.id, self.SQLEvent.type_name, self.SQLEvent.data)
-                .order_by(self.SQLEvent.id)
-                .all()
-            )
-        if kept is not None:
+        rows = await asyncio.to_thread(self._rows, sender_id, kept.last_row_id if kept else None)
+        if kept is not None:  # read from its last known row on: that row missing means deleted
             if not rows or rows[0].id != kept.last_row_id:
                 kept, rows = None, None  # deleted meanwhile (launcher.forget): never from memory
             else:
@@ -98,9 +89,7 @@ class IncrementalSQLTrackerStore(SQLTrackerStore):
         kept.stored_events = len(kept.tracker.events)
         kept.last_stored = _signature(kept.tracker.events[-1])
         self._keep(sender_id, kept)
-        return IncrementalStatesTracker.from_events(
-            sender_id, list(kept.tracker.events), self.domain.slots
-        )
+        return self._copy(kept.tracker)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the tracker's new events; one insert for a tracker this store handed out."""
@@ -118,10 +107,50 @@ class IncrementalSQLTrackerStore(SQLTrackerStore):
         await self.stream_events(tracker)
         rows = [self._row(tracker.sender_id, event) for event in events[stored:]]
         if rows:
-            with self.session_scope() as session:
-                session.execute(self.SQLEvent.__table__.insert(), rows)
-                session.commit()
+            await asyncio.to_thread(self._insert, rows)
         kept.stored_events = kept.last_stored = None  # saved: the next save needs a retrieve
+
+    def _copy(self, kept: DialogueStateTracker) -> IncrementalStatesTracker:
+        """A tracker in the state `kept` is in, sharing none of its changeable parts, made without
+        replaying every event as `DialogueStateTracker.from_events` does (the replay grew with the
+        conversation). It copies what Rasa's `DialogueStateTracker.__init__` and events set."""
+        tracker = IncrementalStatesTracker(kept.sender_id, self.domain.slots)
+        tracker.events = tracker._create_events(list(kept.events))
+        for name, slot in kept.slots.items():
+            copied = tracker.slots[name]
+            copied._value = copy.copy(slot._value)
+            copied._has_been_set = slot._has_been_set
+        tracker._paused = kept._paused
+        tracker.followup_action = kept.followup_action
+        tracker.latest_action = copy.copy(kept.latest_action)
+        tracker.latest_message = kept.latest_message
+        tracker.latest_bot_utterance = kept.latest_bot_utterance
+        tracker.active_loop = copy.copy(kept.active_loop)
+        return tracker
+
+    # The two queries run in a worker thread: the Rasa server's event loop goes on with other
+    # conversations while the database answers and flushes a commit to disk.
+
+    def _rows(self, sender_id: str, from_row_id: int | None) -> list[Any]:
+        """(id, type_name, data) of the conversation's rows in order: from row `from_row_id` on,
+        or, when None, those of its latest session."""
+        with self.session_scope() as session:
+            if from_row_id is None:
+                query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+            else:
+                query = session.query(self.SQLEvent).filter(
+                    self.SQLEvent.sender_id == sender_id, self.SQLEvent.id >= from_row_id
+                )
+            return (
+                query.with_entities(self.SQLEvent.id, self.SQLEvent.type_name, self.SQLEvent.data)
+                .order_by(self.SQLEvent.id)
+                .all()
+            )
+
+    def _insert(self, rows: list[dict[str, Any]]) -> None:
+        with self.session_scope() as session:
+            session.execute(self.SQLEvent.__table__.insert(), rows)
+            session.commit()
 
     @staticmethod
     def _row(sender_id: str, event: Event) -> dict[str, Any]:
