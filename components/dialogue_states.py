@@ -16,6 +16,7 @@ and work the states out afresh when earlier ones changed.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -44,6 +45,24 @@ HISTORY_CHANGING_EVENTS = (
 )
 
 
+def copy_state(source: DialogueStateTracker, target: DialogueStateTracker) -> None:
+    """Give `target`, a new tracker with the same slots, the state of `source` without
+    replaying its events (as `DialogueStateTracker.from_events` would): its events, slot values,
+    loop, latest message and action, sharing nothing that events change in place. It sets what
+    Rasa 3.6's `DialogueStateTracker.__init__` and events set."""
+    target.events = target._create_events(list(source.events))
+    for name, slot in source.slots.items():
+        copied = target.slots[name]
+        copied._value = copy.copy(slot._value)
+        copied._has_been_set = slot._has_been_set
+    target._paused = source._paused
+    target.followup_action = source.followup_action
+    target.latest_action = copy.copy(source.latest_action)
+    target.latest_message = source.latest_message
+    target.latest_bot_utterance = source.latest_bot_utterance
+    target.active_loop = copy.copy(source.active_loop)
+
+
 @dataclass
 class _Carry:
     """What the loop of `Domain.states_for_tracker_history` carries from one action to the next
@@ -70,6 +89,18 @@ class _PriorStates:
     seen: int = 0
     seen_last: Event | None = None
     loop_names: set[str] = field(default_factory=set)
+
+    def copy(self) -> _PriorStates:
+        """An independent copy: its replay and its list of states extend on their own."""
+        replay = DialogueStateTracker(self.replay.sender_id, self.replay.slots.values())
+        copy_state(self.replay, replay)
+        return replace(
+            self,
+            replay=replay,
+            states=list(self.states),
+            carry=replace(self.carry),
+            loop_names=set(self.loop_names),
+        )
 
     def applied_additions(self, events: Sequence[Event]) -> list[Event] | None:
         """The events added to `events` since these were brought up to date, when all of them
@@ -148,6 +179,15 @@ class IncrementalStatesTracker(DialogueStateTracker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._prior_states: dict[tuple, _PriorStates] = {}
+
+    def independent_copy(self) -> IncrementalStatesTracker:
+        """A tracker in this one's state, with the states worked out so far, that changes on its
+        own: the tracker store keeps one per conversation and hands out copies, so the next
+        message works out only the states of its new events."""
+        twin = IncrementalStatesTracker(self.sender_id, self.slots.values())
+        copy_state(self, twin)
+        twin._prior_states = {key: prior.copy() for key, prior in self._prior_states.items()}
+        return twin
 
     def past_states(
         self,

@@ -25,7 +25,6 @@ settings as `type: SQL`, plus the optional `conversations_kept`.
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -43,14 +42,17 @@ DEFAULT_CONVERSATIONS_KEPT = 1000
 
 @dataclass
 class _Kept:
-    """A conversation as its rows up to `last_row_id` replay; only copies of it are handed out.
+    """A conversation as its rows up to `last_row_id` replay, followed by `own_rows` more rows
+    (their types) that this store saved from a tracker it then kept; only copies of it are
+    handed out.
 
     `stored_events` counts the events of the copy last handed out that are already stored, and
     `last_stored` tells that copy's last stored event apart (its type and timestamp), so that
     `save` can tell a tracker it handed out from any other; None once that copy was saved."""
 
-    tracker: DialogueStateTracker
+    tracker: IncrementalStatesTracker
     last_row_id: int
+    own_rows: tuple[str, ...] = ()
     stored_events: int | None = None
     last_stored: tuple[str, float] | None = None
 
@@ -74,13 +76,20 @@ class IncrementalSQLTrackerStore(SQLTrackerStore):
                 kept, rows = None, None  # deleted meanwhile (launcher.forget): never from memory
             else:
                 rows = rows[1:]
+                own = len(kept.own_rows)
+                if tuple(row.type_name for row in rows[:own]) != kept.own_rows:
+                    kept = None  # not the rows it saved: load it whole
+                elif own:  # the rows it saved itself: their events are in the kept tracker
+                    kept.last_row_id, kept.own_rows = rows[own - 1].id, ()
+                    rows = rows[own:]
             if kept is None or any(row.type_name == SessionStarted.type_name for row in rows):
                 return await self.retrieve(sender_id)  # deleted, or a new session: load it whole
         events = [json.loads(row.data) for row in rows]
         if kept is None:
             if not events:
                 return None
-            kept = _Kept(DialogueStateTracker.from_dict(sender_id, events, self.domain.slots), 0)
+            tracker = IncrementalStatesTracker.from_dict(sender_id, events, self.domain.slots)
+            kept = _Kept(tracker, 0)
         else:
             for event in deserialise_events(events):
                 kept.tracker.update(event)
@@ -89,7 +98,7 @@ class IncrementalSQLTrackerStore(SQLTrackerStore):
         kept.stored_events = len(kept.tracker.events)
         kept.last_stored = _signature(kept.tracker.events[-1])
         self._keep(sender_id, kept)
-        return self._copy(kept.tracker)
+        return kept.tracker.independent_copy()
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the tracker's new events; one insert for a tracker this store handed out."""
@@ -108,25 +117,12 @@ class IncrementalSQLTrackerStore(SQLTrackerStore):
         rows = [self._row(tracker.sender_id, event) for event in events[stored:]]
         if rows:
             await asyncio.to_thread(self._insert, rows)
+        types = tuple(row["type_name"] for row in rows)
+        if isinstance(tracker, IncrementalStatesTracker) and SessionStarted.type_name not in types:
+            # keep what was saved, with the states its policies worked out, so the next message
+            # works out only its own; the next read skips these rows (otherwise it replays them)
+            kept.tracker, kept.own_rows = tracker.independent_copy(), types
         kept.stored_events = kept.last_stored = None  # saved: the next save needs a retrieve
-
-    def _copy(self, kept: DialogueStateTracker) -> IncrementalStatesTracker:
-        """A tracker in the state `kept` is in, sharing none of its changeable parts, made without
-        replaying every event as `DialogueStateTracker.from_events` does (the replay grew with the
-        conversation). It copies what Rasa's `DialogueStateTracker.__init__` and events set."""
-        tracker = IncrementalStatesTracker(kept.sender_id, self.domain.slots)
-        tracker.events = tracker._create_events(list(kept.events))
-        for name, slot in kept.slots.items():
-            copied = tracker.slots[name]
-            copied._value = copy.copy(slot._value)
-            copied._has_been_set = slot._has_been_set
-        tracker._paused = kept._paused
-        tracker.followup_action = kept.followup_action
-        tracker.latest_action = copy.copy(kept.latest_action)
-        tracker.latest_message = kept.latest_message
-        tracker.latest_bot_utterance = kept.latest_bot_utterance
-        tracker.active_loop = copy.copy(kept.active_loop)
-        return tracker
 
     # The two queries run in a worker thread: the Rasa server's event loop goes on with other
     # conversations while the database answers and flushes a commit to disk.

@@ -228,3 +228,17 @@ def test_a_new_session_saved_on_a_handed_out_tracker_is_read_alone(db: Path) -> 
     after = state(incremental, "a")
     assert after == state(rasa, "a")
     assert [e["text"] for e in after["events"] if e["event"] == "bot"] == ["answer 2"]
+
+
+def test_states_carried_from_the_saved_turn_are_the_states_rasa_works_out(db: Path) -> None:
+    incremental, rasa = store_pair(db)
+    for number in range(1, 7):
+        tracker = asyncio.run(incremental.retrieve("a")) or incremental.init_tracker("a")
+        for event in (session_start() if number == 1 else []) + turn(number):
+            tracker.update(event)
+            tracker.past_states(DOMAIN)  # the policies ask after each action
+        asyncio.run(incremental.save(tracker))
+        handed_out = asyncio.run(incremental.retrieve("a"))
+        full = asyncio.run(rasa.retrieve("a"))
+        assert handed_out is not None and full is not None
+        assert handed_out.past_states(DOMAIN) == DOMAIN.states_for_tracker_history(full)
