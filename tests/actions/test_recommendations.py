@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from rasa_sdk import Tracker
 
 from actions.guidance import ActionExplainCauses
 from actions.recommendations import ActionMoreExercises, ActionRecommendExercises
@@ -57,13 +60,15 @@ def test_reminder_comes_first_after_an_escalation() -> None:
 WORRY = [{"entity": "worry_question", "value": "yes"}]
 
 
+def third_trimester_low_back(text: str, intent: str, entities: list[dict], **slots: Any) -> Tracker:
+    """A message in a conversation about the lower back in the third trimester."""
+    stage = {"stage": "trimester_3", "body_areas": ["lower_back"]}
+    return make_tracker(text, intent, entities, **stage, **slots)
+
+
 def test_asked_whether_to_worry_it_says_no_sign_was_heard_and_offers_the_list() -> None:
-    tracker = make_tracker(
-        "my lower back aches at 31 weeks, should I be worried?",
-        "describe_pain",
-        WORRY,
-        stage="trimester_3",
-        body_areas=["lower_back"],
+    tracker = third_trimester_low_back(
+        "my lower back aches at 31 weeks, should I be worried?", "describe_pain", WORRY
     )
     _, messages = run_action(ActionRecommendExercises(), tracker)
     kb = load_knowledge_base()
@@ -83,25 +88,14 @@ def test_asked_whether_to_worry_it_says_no_sign_was_heard_and_offers_the_list() 
 def test_no_word_on_warning_signs_when_not_asked_or_a_sign_came_up(
     entities: list[dict], slots: dict
 ) -> None:
-    tracker = make_tracker(
-        "my back",
-        "describe_pain",
-        entities,
-        stage="trimester_3",
-        body_areas=["lower_back"],
-        **slots,
-    )
+    tracker = third_trimester_low_back("my back", "describe_pain", entities, **slots)
     _, messages = run_action(ActionRecommendExercises(), tracker)
     assert sent(NO_SIGN_SEEN) not in said(messages)
 
 
 def test_question_answers_also_say_no_sign_was_heard() -> None:
-    tracker = make_tracker(
-        "why does my lower back ache at 31 weeks, should I worry?",
-        "ask_causes",
-        WORRY,
-        stage="trimester_3",
-        body_areas=["lower_back"],
+    tracker = third_trimester_low_back(
+        "why does my lower back ache at 31 weeks, should I worry?", "ask_causes", WORRY
     )
     _, messages = run_action(ActionExplainCauses(), tracker)
     assert said(messages)[0] == sent(NO_SIGN_SEEN)

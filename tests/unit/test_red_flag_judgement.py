@@ -9,20 +9,9 @@ from __future__ import annotations
 import pytest
 
 from backcare.red_flag_calibration import MessageFacts, calibrate
-from backcare.red_flags import RedFlagDetector, default_detector
+from backcare.red_flags import RedFlagDetector
 from backcare.urgency import Urgency
-
-
-@pytest.fixture(scope="module")
-def detector() -> RedFlagDetector:
-    return default_detector()
-
-
-def level(detector: RedFlagDetector, text: str) -> str:
-    screening = detector.screen(text)
-    if screening.urgency is not None:
-        return screening.urgency.value
-    return "routine" if screening.routine_signs else "none"
+from tests.unit.red_flag_support import level
 
 
 @pytest.mark.parametrize(

@@ -13,27 +13,10 @@ import pytest
 import yaml
 
 from backcare.red_flag_signs import PHRASES_PATH, read_phrase_book
-from backcare.red_flags import RedFlagDetector, default_detector
+from backcare.red_flags import RedFlagDetector
+from tests.unit.red_flag_support import level, signs
 
 PHRASES = yaml.safe_load(PHRASES_PATH.read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def detector() -> RedFlagDetector:
-    return default_detector()
-
-
-def level(detector: RedFlagDetector, text: str) -> str:
-    screening = detector.screen(text)
-    if screening.urgency is not None:
-        return screening.urgency.value
-    if screening.routine_signs:
-        return "routine"
-    return "question" if screening.asks_about_warning_signs else "none"
-
-
-def signs(detector: RedFlagDetector, text: str) -> set[str]:
-    return {sign.id for sign in detector.screen(text).signs}
 
 
 @pytest.mark.parametrize(

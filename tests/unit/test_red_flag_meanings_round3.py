@@ -8,25 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from backcare.red_flags import RedFlagDetector, default_detector
-
-
-@pytest.fixture(scope="module")
-def detector() -> RedFlagDetector:
-    return default_detector()
-
-
-def level(detector: RedFlagDetector, text: str) -> str:
-    screening = detector.screen(text)
-    if screening.urgency is not None:
-        return screening.urgency.value
-    if screening.routine_signs:
-        return "routine"
-    return "question" if screening.asks_about_warning_signs else "none"
-
-
-def signs(detector: RedFlagDetector, text: str) -> set[str]:
-    return {sign.id for sign in detector.screen(text).signs}
+from backcare.red_flags import RedFlagDetector
+from tests.unit.red_flag_support import level, signs
 
 
 @pytest.mark.parametrize(

@@ -12,18 +12,13 @@ import yaml
 
 from backcare.red_flag_signs import PHRASES_PATH, read_phrase_book
 from backcare.red_flag_words import WORDS_PATH, read_words
-from backcare.red_flags import RedFlagDetector, Screening, default_detector
+from backcare.red_flags import RedFlagDetector, Screening
 from backcare.spacy_pipeline import load_nlp
 from backcare.urgency import Urgency
 
 MESSAGES_PATH = Path(__file__).resolve().parents[1] / "data" / "red_flag_messages.yml"
 LABELLED = yaml.safe_load(MESSAGES_PATH.read_text(encoding="utf-8"))["messages"]
 PHRASES = yaml.safe_load(PHRASES_PATH.read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def detector() -> RedFlagDetector:
-    return default_detector()
 
 
 def _outcome(screening: Screening) -> str:
