@@ -13,8 +13,8 @@ intents and on `message_too_long`:
 - a question about warning signs -> intent `ask_warning_signs` (confidence 1.0); but asking only
   whether to worry, in a message that gives a stage or an area ("31 weeks, my lower back aches,
   should I be worried?"), is a report: DIET's best other intent answers it, and a
-  `worry_question` entity tells the recommendation to say that no warning sign was heard and to
-  offer the list;
+  `worry_question` entity has the answer say first that no warning sign was heard, with the list
+  a button away (actions/adapters.py);
 - otherwise a `red_flag_*`, `ask_warning_signs` or `message_too_long` guess by DIET is replaced
   by DIET's best other intent (DIET reads "is it normal that my back aches?" as a warning-sign
   question).
@@ -65,7 +65,7 @@ ROUTINE_SIGN_ENTITY = "routine_sign"
 CHECK_ENTITY = "red_flag_check"
 NO_CHECK = "none"
 # "should I be worried?" asked about a message's own stage or area (a report, not a request for
-# the list): not in the domain, so no policy sees it; the recommendation reads it.
+# the list): not in the domain, so no policy sees it; the answering actions read it.
 WORRY_ENTITY = "worry_question"
 SCREEN_ENTITIES = {RED_FLAG_SIGN_ENTITY, ROUTINE_SIGN_ENTITY, CHECK_ENTITY, WORRY_ENTITY}
 OWN_FACT_ENTITIES = {"stage", "body_area"}
