@@ -7,9 +7,10 @@ the fallback, or one that would ignore those facts (a greeting, "yes", "no", "no
 of scope), it becomes `describe_pain`, so the exercise form uses the facts and asks only for
 what is missing.
 
-It also settles one confusion of DIET's: a question whether an exercise is safe that names a
-sore area ("are clamshells ok? hips are sore") is `ask_exercise_safety`, not `exercise_hurt`
-(which drops the exercise from the plan), unless the message says the exercise hurt.
+It also settles DIET's doubts about a question whether a named exercise is safe: heard as
+`exercise_hurt` ("are clamshells ok? hips are sore"; that intent drops the exercise from the
+plan) or as one of the intents above ("are glute bridges ok at 22 weeks?"), it is
+`ask_exercise_safety`, unless the message says the exercise hurt.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from backcare.exercise_questions import asks_if_exercise_is_safe
 from backcare.other_medical import mentions_other_medical
 from components.base import MessageComponent, decide_intent
 
-FACT_ENTITIES = {"body_area", "stage"}
+FACT_ENTITIES = ("body_area", "stage")
+EXERCISE_ENTITY = "exercise"
 PAIN_INTENT = "describe_pain"
 HURT_INTENT = "exercise_hurt"
 SAFETY_INTENT = "ask_exercise_safety"
@@ -58,19 +60,28 @@ class PainIntentResolver(MessageComponent, IntentClassifier):
 
     def process_message(self, message: Message) -> None:
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        if intent == HURT_INTENT and asks_if_exercise_is_safe(message.get(TEXT) or ""):
+        text = message.get(TEXT) or ""
+        if intent == HURT_INTENT and asks_if_exercise_is_safe(text):
             decide_intent(message, SAFETY_INTENT, _ranked_without(message, SAFETY_INTENT))
             return
         if intent not in OVERRIDDEN_INTENTS:
             return
-        if intent == "ask_other_medical" and mentions_other_medical(message.get(TEXT) or ""):
+        if _names(message, EXERCISE_ENTITY) and asks_if_exercise_is_safe(text):
+            # "are glute bridges ok at 22 weeks?" that DIET was unsure of
+            decide_intent(message, SAFETY_INTENT, _ranked_without(message, SAFETY_INTENT))
             return
-        if not any(
-            entity.get(ENTITY_ATTRIBUTE_TYPE) in FACT_ENTITIES
-            for entity in message.get(ENTITIES) or []
-        ):
+        if intent == "ask_other_medical" and mentions_other_medical(text):
+            return
+        if not _names(message, *FACT_ENTITIES):
             return
         decide_intent(message, PAIN_INTENT, _ranked_without(message, PAIN_INTENT))
+
+
+def _names(message: Message, *entity_types: str) -> bool:
+    """Whether the message has an entity of one of `entity_types`."""
+    return any(
+        entity.get(ENTITY_ATTRIBUTE_TYPE) in entity_types for entity in message.get(ENTITIES) or []
+    )
 
 
 def _ranked_without(message: Message, intent: str) -> list[dict]:

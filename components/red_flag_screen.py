@@ -50,6 +50,7 @@ from backcare.text import join_words
 from backcare.urgency import Urgency
 from components.base import MessageComponent, decide_intent
 from components.message_preparer import PREPARED_TEXT
+from components.pain_intent_resolver import FACT_ENTITIES
 
 RED_FLAG_INTENTS = {
     Urgency.EMERGENCY: "red_flag_emergency",
@@ -68,7 +69,6 @@ NO_CHECK = "none"
 # the list): not in the domain, so no policy sees it; the answering actions read it.
 WORRY_ENTITY = "worry_question"
 SCREEN_ENTITIES = {RED_FLAG_SIGN_ENTITY, ROUTINE_SIGN_ENTITY, CHECK_ENTITY, WORRY_ENTITY}
-OWN_FACT_ENTITIES = {"stage", "body_area"}
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -133,7 +133,7 @@ class RedFlagScreen(MessageComponent, IntentClassifier):
 def _tells_own_stage_or_area(entities: list[dict[str, Any]]) -> bool:
     """Whether the message gives a stage or a painful area, so "should I be worried?" is asked
     about that report."""
-    return any(entity.get(ENTITY_ATTRIBUTE_TYPE) in OWN_FACT_ENTITIES for entity in entities)
+    return any(entity.get(ENTITY_ATTRIBUTE_TYPE) in FACT_ENTITIES for entity in entities)
 
 
 def _named(signs: tuple[RedFlagSign, ...]) -> str:

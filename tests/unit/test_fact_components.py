@@ -79,6 +79,25 @@ def test_questions_and_messages_without_facts_are_left_alone(resolver: PainInten
     assert unclear.get("intent")["name"] == "nlu_fallback"
 
 
+@pytest.mark.parametrize(("intent", "confidence"), [("nlu_fallback", 0.4), ("greet", 0.3)])
+def test_an_unsure_question_whether_a_named_exercise_is_safe_is_a_safety_question(
+    resolver: PainIntentResolver, intent: str, confidence: float
+) -> None:
+    message = Message(
+        data={
+            "text": "are glute bridges ok at 22 weeks?",
+            "intent": {"name": intent, "confidence": confidence},
+            "intent_ranking": [{"name": intent, "confidence": confidence}],
+            "entities": [
+                {"entity": "exercise", "value": "glute_bridge"},
+                {"entity": "stage", "value": "trimester_2"},
+            ],
+        }
+    )
+    resolver.process([message])
+    assert message.get("intent") == {"name": "ask_exercise_safety", "confidence": 1.0}
+
+
 def test_a_medicine_question_stays_a_medical_question(resolver: PainIntentResolver) -> None:
     def ask(text: str) -> str:
         message = Message(
