@@ -24,7 +24,6 @@ settings as `type: SQL`, plus the optional `conversations_kept`.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -70,7 +69,7 @@ class IncrementalSQLTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The latest session of the conversation, as `SQLTrackerStore.retrieve` returns it."""
         kept = self._kept.pop(sender_id, None)
-        rows = await asyncio.to_thread(self._rows, sender_id, kept.last_row_id if kept else None)
+        rows = self._rows(sender_id, kept.last_row_id if kept else None)
         if kept is not None:  # read from its last known row on: that row missing means deleted
             if not rows or rows[0].id != kept.last_row_id:
                 kept, rows = None, None  # deleted meanwhile (launcher.forget): never from memory
@@ -116,7 +115,7 @@ class IncrementalSQLTrackerStore(SQLTrackerStore):
         await self.stream_events(tracker)
         rows = [self._row(tracker.sender_id, event) for event in events[stored:]]
         if rows:
-            await asyncio.to_thread(self._insert, rows)
+            self._insert(rows)
         types = tuple(row["type_name"] for row in rows)
         if isinstance(tracker, IncrementalStatesTracker) and SessionStarted.type_name not in types:
             # keep what was saved, with the states its policies worked out, so the next message
@@ -124,8 +123,9 @@ class IncrementalSQLTrackerStore(SQLTrackerStore):
             kept.tracker, kept.own_rows = tracker.independent_copy(), types
         kept.stored_events = kept.last_stored = None  # saved: the next save needs a retrieve
 
-    # The two queries run in a worker thread: the Rasa server's event loop goes on with other
-    # conversations while the database answers and flushes a commit to disk.
+    # Both queries run on the event loop, as Rasa's own store does: in a worker thread the loop
+    # would serve other requests between a turn's answer and its commit, and the HTTP API could
+    # read a conversation without its last turn (tests/e2e/test_checkins.py caught it).
 
     def _rows(self, sender_id: str, from_row_id: int | None) -> list[Any]:
         """(id, type_name, data) of the conversation's rows in order: from row `from_row_id` on,
