@@ -26,14 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from backcare.other_medical import mentions_other_medical
 from backcare.red_flag_calibration import BLEEDING, MessageFacts, calibrate
 from backcare.red_flag_context import MessageContext
 from backcare.red_flag_explained import explained, explained_sentences
-from backcare.red_flag_patterns import PatternCompiler
+from backcare.red_flag_patterns import AnchoredMatcher, PatternCompiler
 from backcare.red_flag_person import about_someone_else, writes_on_behalf
 from backcare.red_flag_signs import PHRASES_PATH, RedFlagSign, read_phrase_book
 from backcare.red_flag_time import maybe_over, not_current
@@ -104,14 +103,14 @@ class RedFlagDetector:
         self._patterns = PatternCompiler(nlp, book.lemma_overrides)
         self._entries = {entry.sign.id: entry for entry in book.signs}
         self.signs: dict[str, RedFlagSign] = {entry.sign.id: entry.sign for entry in book.signs}
-        self._sign_matcher = Matcher(nlp.vocab)
-        self._concept_matcher = Matcher(nlp.vocab)
+        self._sign_matcher = AnchoredMatcher(nlp.vocab)
+        self._concept_matcher = AnchoredMatcher(nlp.vocab)
         # (sign id, part-a key, part-b key, whether the parts may stand anywhere in the message)
         self._concepts: list[tuple[str, str, str, bool]] = []
-        self._except_matcher = Matcher(nlp.vocab)
-        self._question_matcher = Matcher(nlp.vocab)
-        self._worry_matcher = Matcher(nlp.vocab)
-        self._curiosity_matcher = Matcher(nlp.vocab)
+        self._except_matcher = AnchoredMatcher(nlp.vocab)
+        self._question_matcher = AnchoredMatcher(nlp.vocab)
+        self._worry_matcher = AnchoredMatcher(nlp.vocab)
+        self._curiosity_matcher = AnchoredMatcher(nlp.vocab)
         keywords: set[str] = set()
         for entry in book.signs:
             sign_id = entry.sign.id
