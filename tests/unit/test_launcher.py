@@ -131,6 +131,131 @@ def test_action_replies_are_still_checked_against_rasas_schema() -> None:
         action._validate_action_result({"events": "not a list"})
 
 
+def test_custom_actions_share_one_kept_open_connection_closed_at_the_stop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+    from types import SimpleNamespace
+
+    import rasa.core.run
+    from aiohttp import web
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    from launcher.rasa_server import keep_action_connections_open
+
+    # the patch below replaces these for the whole process; put them back afterwards
+    monkeypatch.setattr(RemoteAction, "__init__", RemoteAction.__init__)
+    monkeypatch.setattr(rasa.core.run, "close_resources", rasa.core.run.close_resources)
+    keep_action_connections_open()
+    callers: list[tuple[str, int]] = []
+
+    async def action_server(request: web.Request) -> web.Response:
+        callers.append(request.transport.get_extra_info("peername"))
+        return web.json_response({"events": [], "responses": []})
+
+    async def two_calls_then_stop() -> dict:
+        app = web.Application()
+        app.router.add_post("/webhook", action_server)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        domain = Domain.empty()
+        tracker = DialogueStateTracker("someone", domain.slots)
+        nlg = TemplatedNaturalLanguageGenerator({})
+        try:
+            for name in ("action_one", "action_two"):
+                action = RemoteAction(name, endpoint)
+                await action.run(CollectingOutputChannel(), nlg, tracker, domain)
+            session = endpoint.kept_open._sessions[asyncio.get_running_loop()]
+            await rasa.core.run.close_resources(SimpleNamespace(ctx=SimpleNamespace()), None)
+            return {"session closed": session.closed, "sessions": endpoint.kept_open._sessions}
+        finally:
+            await runner.cleanup()
+
+    stopped = asyncio.run(two_calls_then_stop())
+    assert len(callers) == 2
+    assert callers[0] == callers[1], "the second call opened a new connection"
+    assert stopped == {"session closed": True, "sessions": {}}
+
+
+class Counting:
+    """A graph component that adds its inputs (and its configured amount) and counts its runs."""
+
+    runs: list[str] = []
+
+    @staticmethod
+    def get_default_config() -> dict:
+        return {}
+
+    def __init__(self, config: dict, name: str) -> None:
+        self.amount, self.name = config["amount"], name
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context):  # noqa: ANN001, ANN206
+        return cls(config, execution_context.node_name)
+
+    def add(self, **numbers: int) -> int:
+        Counting.runs.append(self.name)
+        return self.amount + sum(numbers.values())
+
+
+def diamond_graph_runner(tmp_path: Path):  # noqa: ANN201
+    """`total` needs `left` and `right`, which both need `start`, which needs the input."""
+    from rasa.engine.graph import ExecutionContext, GraphSchema, SchemaNode
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+    def node(amount: int, **needs: str) -> SchemaNode:
+        return SchemaNode(needs, Counting, "create", "add", {"amount": amount})
+
+    schema = GraphSchema(
+        {
+            "start": node(1, number="__number__"),
+            "left": node(10, number="start"),
+            "right": node(100, number="start"),
+            "total": node(0, a="left", b="right"),
+            "unused": node(1000, number="start"),
+        }
+    )
+    return DaskGraphRunner(schema, LocalModelStorage(tmp_path), ExecutionContext(schema, "m"))
+
+
+def test_the_model_graph_runs_each_needed_node_once_with_the_results_dask_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dask
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    from launcher.rasa_server import run_model_graphs_in_plain_python
+
+    def run_twice() -> list[dict]:
+        runner = diamond_graph_runner(tmp_path)
+        return [runner.run({"__number__": number}, ["total"]) for number in (5, 7)]
+
+    Counting.runs = []
+    through_dask = run_twice()
+    monkeypatch.setattr(DaskGraphRunner, "run", DaskGraphRunner.run)
+    run_model_graphs_in_plain_python()
+
+    def no_dask(*arguments: object) -> None:
+        raise AssertionError("dask ran the graph")
+
+    monkeypatch.setattr(dask, "get", no_dask)
+    Counting.runs = []
+    in_plain_python = run_twice()
+    assert in_plain_python == through_dask == [{"total": 2 * 5 + 112}, {"total": 2 * 7 + 112}]
+    assert sorted(Counting.runs) == sorted(["start", "left", "right", "total"] * 2)
+    assert Counting.runs.index("total") > max(Counting.runs.index(n) for n in ("left", "right"))
+
+
 def test_the_process_settings_are_printed_for_the_makefile_and_the_test_script() -> None:
     """`python -m launcher.settings` prints NAME=value words (the Makefile and scripts/test.sh
     export them); the process environment wins over `.env` and the defaults."""
