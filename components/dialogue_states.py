@@ -17,6 +17,7 @@ and work the states out afresh when earlier ones changed.
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -72,6 +73,41 @@ class _Carry:
     turn_was_hidden: bool = False
 
 
+def applied_after(
+    events: Sequence[Event], seen: int, seen_last: Event | None, loop_names: set[str]
+) -> list[Event] | None:
+    """The events added to `events` after its first `seen` (the last of them `seen_last`; the
+    loops named in them `loop_names`), when all of them are applied after the earlier ones (none
+    is a restart, a revert, a loop's activation or run...); otherwise None, and the applied
+    events must be listed again."""
+    if not seen or seen > len(events) or events[seen - 1] is not seen_last:
+        return None
+    added = list(itertools.islice(events, seen, None))
+    for event in added:
+        if isinstance(event, HISTORY_CHANGING_EVENTS) or (
+            isinstance(event, ActionExecuted) and event.action_name in loop_names
+        ):
+            return None
+    return added
+
+
+def loops_named(events: Sequence[Event]) -> set[str]:
+    return {event.name for event in events if isinstance(event, ActiveLoop) and event.name}
+
+
+@dataclass
+class _AppliedEvents:
+    """A tracker's applied events when it had `seen` events, the last of them `seen_last`."""
+
+    events: list[Event]
+    seen: int
+    seen_last: Event | None
+    loop_names: set[str]
+
+    def copy(self) -> _AppliedEvents:
+        return replace(self, events=list(self.events), loop_names=set(self.loop_names))
+
+
 @dataclass
 class _PriorStates:
     """The states at the actions among the first `count` applied events, and their replay."""
@@ -103,18 +139,9 @@ class _PriorStates:
         )
 
     def applied_additions(self, events: Sequence[Event]) -> list[Event] | None:
-        """The events added to `events` since these were brought up to date, when all of them
-        are applied after the earlier ones (none is a restart, a revert, a loop's activation or
-        run...); otherwise None, and the applied events must be listed again."""
-        if not self.seen or self.seen > len(events) or events[self.seen - 1] is not self.seen_last:
-            return None
-        added = [events[index] for index in range(self.seen, len(events))]
-        for event in added:
-            if isinstance(event, HISTORY_CHANGING_EVENTS) or (
-                isinstance(event, ActionExecuted) and event.action_name in self.loop_names
-            ):
-                return None
-        return added
+        """The events added to `events` since these were brought up to date (see
+        `applied_after`)."""
+        return applied_after(events, self.seen, self.seen_last, self.loop_names)
 
     def continues(self, applied: list[Event]) -> bool:
         """Whether `applied` starts with the events replayed so far (applied events only ever
@@ -179,15 +206,47 @@ class IncrementalStatesTracker(DialogueStateTracker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._prior_states: dict[tuple, _PriorStates] = {}
+        self._applied: _AppliedEvents | None = None
 
     def independent_copy(self) -> IncrementalStatesTracker:
-        """A tracker in this one's state, with the states worked out so far, that changes on its
-        own: the tracker store keeps one per conversation and hands out copies, so the next
-        message works out only the states of its new events."""
-        twin = IncrementalStatesTracker(self.sender_id, self.slots.values())
-        copy_state(self, twin)
+        """A tracker in this one's state, with the states and applied events worked out so far,
+        that changes on its own: the tracker store keeps one per conversation and hands out
+        copies, so the next message works out only what its new events add."""
+        twin = self.copy()
         twin._prior_states = {key: prior.copy() for key, prior in self._prior_states.items()}
+        twin._applied = self._applied.copy() if self._applied else None
         return twin
+
+    def copy(self) -> IncrementalStatesTracker:
+        """A tracker in this one's state, made without replaying every event as Rasa's `copy`
+        does (Rasa copies the tracker for every action it runs)."""
+        twin = IncrementalStatesTracker(
+            self.sender_id,
+            self.slots.values(),
+            self._max_event_history,
+            is_rule_tracker=self.is_rule_tracker,
+        )
+        copy_state(self, twin)
+        return twin
+
+    def applied_events(self) -> list[Event]:
+        """Rasa's applied events; when the events added since the last call all apply after the
+        earlier ones, only they are looked at (Rasa lists them afresh from the start of the
+        conversation, several times a message)."""
+        known = self._applied
+        added = (
+            applied_after(self.events, known.seen, known.seen_last, known.loop_names)
+            if known
+            else None
+        )
+        if known is None or added is None:
+            known = _AppliedEvents(super().applied_events(), 0, None, loops_named(self.events))
+            self._applied = known
+        else:
+            known.events.extend(added)
+        known.seen = len(self.events)
+        known.seen_last = self.events[-1] if self.events else None
+        return list(known.events)
 
     def past_states(
         self,
@@ -219,9 +278,7 @@ class IncrementalStatesTracker(DialogueStateTracker):
                 )
                 self._prior_states[key] = prior
             prior.extend(applied[prior.count :])
-            prior.loop_names = {
-                event.name for event in self.events if isinstance(event, ActiveLoop) and event.name
-            }
+            prior.loop_names = loops_named(self.events)
         prior.seen = len(self.events)
         prior.seen_last = self.events[-1] if self.events else None
         return prior.all_states()

@@ -125,3 +125,33 @@ def test_the_featurizers_edits_change_nothing_kept(options: dict) -> None:
         rasas = DialogueStateTracker.from_events("a", CONVERSATION[:number], DOMAIN.slots)
         expected = rasas.past_states(DOMAIN, **options)
         assert incremental.past_states(DOMAIN, **options) == expected, f"after event {number}"
+
+
+def test_applied_events_after_every_event_are_rasas() -> None:
+    incremental = IncrementalStatesTracker("a", DOMAIN.slots)
+    for number, event in enumerate(CONVERSATION, start=1):
+        incremental.update(event)
+        rasas = DialogueStateTracker.from_events("a", CONVERSATION[:number], DOMAIN.slots)
+        expected = rasas.applied_events()
+        assert incremental.applied_events() == expected, f"after event {number}"
+        # a caller changing the list it got changes nothing kept
+        incremental.applied_events().clear()
+        assert incremental.applied_events() == expected, f"again after event {number}"
+
+
+def test_a_copy_is_rasas_replayed_copy_and_changes_on_its_own() -> None:
+    from rasa.shared.core.trackers import EventVerbosity
+
+    incremental = IncrementalStatesTracker("a", DOMAIN.slots)
+    for number, event in enumerate(CONVERSATION, start=1):
+        incremental.update(event)
+        copied = incremental.copy()
+        replayed = DialogueStateTracker.copy(incremental)
+        assert copied.current_state(EventVerbosity.ALL) == replayed.current_state(
+            EventVerbosity.ALL
+        ), f"after event {number}"
+        assert copied.past_states(DOMAIN) == replayed.past_states(DOMAIN), f"after {number}"
+    copied.update(SlotSet("stage", "trimester_1"))
+    copied.update(ActionExecuted("action_listen"))
+    assert incremental.get_slot("stage") == "postpartum"
+    assert len(incremental.events) == len(CONVERSATION)

@@ -242,3 +242,12 @@ def test_states_carried_from_the_saved_turn_are_the_states_rasa_works_out(db: Pa
         full = asyncio.run(rasa.retrieve("a"))
         assert handed_out is not None and full is not None
         assert handed_out.past_states(DOMAIN) == DOMAIN.states_for_tracker_history(full)
+
+
+def test_a_sqlite_store_commits_to_a_write_ahead_log_synced_at_checkpoints(db: Path) -> None:
+    incremental, _ = store_pair(db)
+    say(incremental, "someone", [*session_start(), *turn(1)])
+    with incremental.engine.connect() as connection:
+        journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+        synchronous = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+    assert (journal, synchronous) == ("wal", 1)  # 1: NORMAL (2, FULL, is SQLite's default)
