@@ -60,7 +60,7 @@ IRREGULAR = re.compile(
     r"(?:just )?(?:braxton|bh))\b"
 )
 REGULAR = re.compile(
-    r"\bevery \d+|\b(?:regular|regularly|closer together|in waves|coming in waves|apart"
+    r"\bevery \d+|\b(?:regular|regularly|closer together|close together|in waves|coming in waves|apart"
     r"|clockwork)\b"
     r"|\b\d+ (?:or \d+ )?times (?:since|in|an? hour|this)"
 )

@@ -17,12 +17,17 @@ SENTENCE_BREAK = re.compile(r" [.!?] ")
 SUBJECT_WORDS = WORDS.first_person | WORDS.third_person | WORDS.other_subjects
 # "Is a bit of blood normal at 22 weeks? It's pinkish and there's a little cramp": a general
 # question followed by a sentence about it happening now is a report.
-FOLLOW_UP_REPORT = re.compile(rf"\b(?:{RECENT}|since|it 's|its|it is|there 's|theres|there is)\b")
+FOLLOW_UP_REPORT = re.compile(
+    rf"\b(?:{RECENT}|since|it 's|its|it is|there 's|theres|there is|(?:right|left) one)\b"
+)
 # A question with specifics ("contractions every 10 min??", "is pink spotting normal at 10+4?",
-# "... at 30w? tmi") is a report: the writer's own week, told in the forum's notation.
+# "... at 30w? tmi") is a report: the writer's own week, told in the forum's notation, or a
+# comparison only someone looking at it makes.
 SPECIFICS = re.compile(
     r"\bevery \d+|\b\d+ ?(?:mins?|minutes|hours?|hrs?)\b|\btwice\b|\bsince\b"
     r"|\b\d{1,2} ?\+ ?\d\b|\b\d{1,2} ?(?:w|wks?)\b|\b(?:at|@) \d{1,2} ?weeks?\b"
+    # "is it normal for one calf to be fatter than the other?": an observation
+    r"|\bthan the other\b"
 )
 
 
@@ -109,12 +114,23 @@ class MessageContext:
         at_sentence_start = self.sentence_start[i] == i
         return at_sentence_start and self.words[i] == "no" and following in WORDS.first_person
 
+    def _opens_with_past_tense(self, sentence_start: int) -> bool:
+        """The sentence opens, after fillers, with a past tense: a report without its "I"."""
+        for word in self.words[sentence_start:]:
+            if word not in WORDS.report_openers:
+                return word in WORDS.past_report_verbs or (
+                    len(word) > 4 and word.endswith("ed") and word not in WORDS.question_starts
+                )
+        return False
+
     def hypothetical(self, start: int) -> bool:
         """An "if" / "in case" / "what if" before the match in the same clause."""
         for i in range(start - 1, self.clause_start[start] - 1, -1):
             if self._lemma[i] in WORDS.hypothetical_lemmas:
                 before = self.words[i - 1] if i else ""
-                return before not in WORDS.doubt_before_if
+                # "if I think my waters are leaking": a real doubt, not a hypothesis
+                doubt_after = set(self.words[i + 1 : i + 3]) & WORDS.doubt_before_if
+                return before not in WORDS.doubt_before_if and not doubt_after
             if self.words[i] == "case" and i and self.words[i - 1] == "in":
                 return True
         return False
@@ -131,6 +147,8 @@ class MessageContext:
         if any(word in WORDS.report_markers for word in sentence.split()) or SPECIFICS.search(
             sentence
         ):
+            return False
+        if self._opens_with_past_tense(self.sentence_start[start]):
             return False
         following = SENTENCE_BREAK.split(rest, maxsplit=1)[1:]
         return not (following and FOLLOW_UP_REPORT.search(following[0]))

@@ -36,6 +36,8 @@ class ContextWords:
     hypothetical_lemmas: frozenset[str]
     doubt_before_if: frozenset[str]
     question_starts: frozenset[str]
+    report_openers: frozenset[str]
+    past_report_verbs: frozenset[str]
 
 
 def read_words(path: Path = WORDS_PATH) -> ContextWords:
