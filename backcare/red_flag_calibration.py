@@ -60,8 +60,8 @@ IRREGULAR = re.compile(
     r"(?:just )?(?:braxton|bh))\b"
 )
 REGULAR = re.compile(
-    r"\bevery \d+|\b(?:regular|regularly|closer together|close together|in waves|coming in waves|apart"
-    r"|clockwork)\b"
+    r"\bevery \d+|\b(?:regular|regularly|closer together|close together|in waves|coming in waves"
+    r"|apart|clockwork)\b"
     r"|\b\d+ (?:or \d+ )?times (?:since|in|an? hour|this)"
 )
 LABOUR_SIGNS = frozenset({"contractions", "tightenings"})
