@@ -55,6 +55,7 @@ from bench.load import (
     write_json,
 )
 from launcher.model import train_if_needed
+from launcher.rasa_server import serving_thread_settings
 from launcher.settings import REPO_ROOT, server_environment
 from launcher.stack import (
     ManagedProcess,
@@ -197,7 +198,11 @@ def baseline_bot(project: Path, log_dir: Path) -> Iterator[Bot]:
     command = [sys.executable, "-m", "rasa", "run", "--enable-api", "--port", str(port)]
     command += ["--model", str(model), "--endpoints", str(project / "endpoints.yml")]
     command += ["--credentials", str(project / "credentials.yml")]
-    server = ManagedProcess("baseline-rasa", command, server_environment(), log_dir=log_dir)
+    environment = server_environment()
+    # the TensorFlow threads our Rasa server runs with (launcher/rasa_server.py), so the two
+    # compare under the same settings
+    environment.update(serving_thread_settings(environment["RASA_TF_THREADS"]))
+    server = ManagedProcess("baseline-rasa", command, environment, log_dir=log_dir)
     bot = Bot(
         "baseline",
         f"http://127.0.0.1:{port}",

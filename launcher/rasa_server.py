@@ -301,9 +301,20 @@ def with_platform_credentials(arguments: list[str], environment: Mapping[str, st
     return ["run", *others, "--credentials", path]
 
 
+def serving_thread_settings(threads: str) -> dict[str, str]:
+    """Rasa's TensorFlow thread settings for a server using `threads` threads."""
+    return {
+        "TF_INTRA_OP_PARALLELISM_THREADS": threads,
+        "TF_INTER_OP_PARALLELISM_THREADS": threads,
+    }
+
+
 def main() -> None:
     # started by hand or in a container: the settings' defaults fill what is not set
     os.environ.update(server_environment())
+    if sys.argv[1:2] in (["run"], ["shell"]):
+        for name, value in serving_thread_settings(os.environ["RASA_TF_THREADS"]).items():
+            os.environ.setdefault(name, value)
     answer_when_actions_fail(float(os.environ.get("ACTION_TIMEOUT_SECONDS", "6")))
     validate_action_replies_once()
     send_actions_the_current_turn()

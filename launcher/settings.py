@@ -48,6 +48,11 @@ DEFAULTS = {
     "CLUSTER_POSTGRES_PORT": "5433",
     "CLUSTER_REDIS_PORT": "6380",
     "CLUSTER_SANIC_WORKERS": "1",
+    # TensorFlow threads of each Rasa server (`run`, `shell`): one message at a time needs no
+    # more, and TensorFlow's idle threads spin on the cores the other servers need (the Rasa
+    # server's CPU per message fell by a third; README, "Benchmark"). Training keeps
+    # TensorFlow's default.
+    "RASA_TF_THREADS": "1",
     # TensorFlow's start-up chatter hides the lines people need to read.
     "TF_CPP_MIN_LOG_LEVEL": "2",
     # No usage telemetry or crash reports leave the machine (they would try the network).

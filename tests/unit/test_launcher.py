@@ -256,6 +256,46 @@ def test_the_model_graph_runs_each_needed_node_once_with_the_results_dask_gives(
     assert Counting.runs.index("total") > max(Counting.runs.index(n) for n in ("left", "right"))
 
 
+@pytest.mark.parametrize(("command", "threads"), [("run", "1"), ("shell", "1"), ("train", None)])
+def test_the_rasa_server_runs_tensorflow_on_one_thread_but_training_keeps_the_default(
+    monkeypatch: pytest.MonkeyPatch, command: str, threads: str | None
+) -> None:
+    import rasa.__main__
+
+    import launcher.rasa_server as rasa_server
+
+    seen: dict[str, str | None] = {}
+    for name in (
+        "answer_when_actions_fail",
+        "validate_action_replies_once",
+        "send_actions_the_current_turn",
+        "keep_action_connections_open",
+        "run_model_graphs_in_plain_python",
+        "check_stores",
+        "install_store_safeguards",
+        "keep_reminders_across_restarts",
+    ):
+        monkeypatch.setattr(rasa_server, name, lambda *arguments: None)
+    monkeypatch.setattr(rasa_server, "with_platform_credentials", lambda arguments, _: arguments)
+    monkeypatch.setattr(
+        rasa.__main__,
+        "main",
+        lambda: seen.update(
+            (name, os.environ.get(name))
+            for name in ("TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS")
+        ),
+    )
+    for name in ("TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(os, "environ", dict(os.environ))
+    monkeypatch.setattr(sys, "argv", ["launcher.rasa_server", command])
+    rasa_server.main()
+    assert seen == {
+        "TF_INTRA_OP_PARALLELISM_THREADS": threads,
+        "TF_INTER_OP_PARALLELISM_THREADS": threads,
+    }
+
+
 def test_the_process_settings_are_printed_for_the_makefile_and_the_test_script() -> None:
     """`python -m launcher.settings` prints NAME=value words (the Makefile and scripts/test.sh
     export them); the process environment wins over `.env` and the defaults."""
