@@ -34,25 +34,30 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine
 
 from components.dialogue_states import IncrementalStatesTracker
 
 DEFAULT_CONVERSATIONS_KEPT = 1000
 
 
-def use_write_ahead_log(engine: Engine) -> None:
-    """Make a SQLite database commit to a write-ahead log that is synced at checkpoints, not at
-    every commit (SQLite's own advice for this use). A turn then costs no file sync and no
-    journal file created and deleted (a tenth of the Rasa server's time); readers, such as the
-    reminders, never wait for a writer. A committed turn survives any crash of the servers; a
-    crash of the whole machine may lose the last turns before a checkpoint."""
-    with engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA journal_mode=WAL")  # kept in the database file
+def sqlite_engine(url: URL) -> Engine:
+    """An engine for a SQLite database that keeps its connection open (one per thread) and
+    commits to a write-ahead log synced at checkpoints, not at every commit (SQLite's own advice
+    for this use). Rasa's engine opens and closes a connection for every query, and each close
+    of the last connection checkpoints the log; with both, storing a turn cost 1.7 ms of CPU,
+    now 0.7. A committed turn survives any crash of the servers; a crash of the whole machine
+    may lose the last turns before a checkpoint. Readers, such as the reminders, never wait for
+    a writer."""
+    engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.SingletonThreadPool)
 
     @sqlalchemy.event.listens_for(engine, "connect")
     def sync_at_checkpoints(connection: Any, _record: Any) -> None:
         connection.execute("PRAGMA synchronous=NORMAL")  # one setting per connection
+
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA journal_mode=WAL")  # kept in the database file
+    return engine
 
 
 @dataclass
@@ -82,7 +87,10 @@ class IncrementalSQLTrackerStore(SQLTrackerStore):
         self.conversations_kept = int(conversations_kept)
         self._kept: OrderedDict[str, _Kept] = OrderedDict()
         if self.engine.dialect.name == "sqlite":
-            use_write_ahead_log(self.engine)
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sqlite_engine(url)
+            self.sessionmaker.configure(bind=self.engine)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The latest session of the conversation, as `SQLTrackerStore.retrieve` returns it."""
