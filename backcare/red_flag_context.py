@@ -118,9 +118,7 @@ class MessageContext:
         """The sentence opens, after fillers, with a past tense: a report without its "I"."""
         for word in self.words[sentence_start:]:
             if word not in WORDS.report_openers:
-                return word in WORDS.past_report_verbs or (
-                    len(word) > 4 and word.endswith("ed") and word not in WORDS.question_starts
-                )
+                return word in WORDS.past_report_verbs or (len(word) > 4 and word.endswith("ed"))
         return False
 
     def hypothetical(self, start: int) -> bool:

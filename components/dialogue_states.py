@@ -17,7 +17,6 @@ and work the states out afresh when earlier ones changed.
 from __future__ import annotations
 
 import copy
-import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -82,7 +81,7 @@ def applied_after(
     events must be listed again."""
     if not seen or seen > len(events) or events[seen - 1] is not seen_last:
         return None
-    added = list(itertools.islice(events, seen, None))
+    added = [events[index] for index in range(seen, len(events))]  # from the near end
     for event in added:
         if isinstance(event, HISTORY_CHANGING_EVENTS) or (
             isinstance(event, ActionExecuted) and event.action_name in loop_names
