@@ -40,7 +40,7 @@ from launcher.model import train_if_needed
 from launcher.stack import AssistantStack, scratch_stack
 
 FIELD_DIR = Path(__file__).resolve().parent.parent / "tests" / "field"
-HALVES = ("tuning", "heldout", "fresh", "fresh2", "fresh3")
+HALVES = ("tuning", "heldout", "fresh", "fresh2", "fresh3", "fresh4")
 
 # The targets `--gate` checks (issue 8): recall counts a message escalated at any level.
 GATES = {
