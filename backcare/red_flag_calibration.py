@@ -33,6 +33,7 @@ HEAVY_BLEEDING = re.compile(
     r"|lots of|loads of|a lot of|flooding|through (?:a|my|the) pad|pad an hour|every hour"
     r"|more than a period|like a period|dripping|running down|size of|plum|satsuma|golf|lemon"
     r"|every hour|soaked through|quite a bit|under an hour|in an hour|within an hour"
+    r"|every (?:\d+|ten|fifteen|twenty|thirty|few) min\w*"
     r"|through (?:a |my |the )?(?:\w+ ){0,2}pads?"
     # red again after it had eased, and pads changed again and again
     r"|red again|back to (?:bright |fresh )?red"

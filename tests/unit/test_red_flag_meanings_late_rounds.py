@@ -1,5 +1,5 @@
-"""Meanings and judgement rules added after tuning batches L and M (issue 8, round three) and
-after batches N and O (round four).
+"""Meanings and judgement rules added after tuning batches L and M (issue 8, round three), after
+batches N and O (round four), and while writing the second opinion's tests (round five).
 
 Every case is written for this test in its own words: each concept or rule is pinned by a
 report and by a near miss that shares its words but not its meaning.
@@ -124,6 +124,30 @@ from tests.unit.red_flag_support import level, signs
         ),
         # falling off a sofa laughing is a figure of speech
         ("nearly fell off my chair laughing at his card, 33 weeks, back fine", None, "none"),
+        # found while writing the second opinion's tests: a still baby, a movement not noticed,
+        # a pad changed every hour or sooner, and a writer (not a baby) who can't move
+        (
+            "baby's been so still all evening, 35 weeks, lower back sore",
+            "reduced_fetal_movement",
+            "emergency",
+        ),
+        ("I sat still for ages and my back is still sore, 30 weeks", None, "none"),
+        (
+            "not noticed him wriggling at all since breakfast, 31 weeks, back aching",
+            "reduced_fetal_movement",
+            "emergency",
+        ),
+        (
+            "I haven't noticed her moving less at all, 31 weeks, just a sore lower back",
+            None,
+            "none",
+        ),
+        (
+            "changing my pad every 30 mins since lunch, 5 days after the birth",
+            "vaginal_bleeding",
+            "emergency",
+        ),
+        ("my back is so sore I can't move at all, 31 weeks", "severe_pain", "see_soon"),
     ],
 )
 def test_a_meaning_is_recognised_in_other_words(
