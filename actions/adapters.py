@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from backcare.exercise_finder import find_exercise
 from backcare.knowledge_base import AREAS, STAGES, Exercise, KnowledgeBase, load_knowledge_base
 from backcare.log_privacy import describe_failure, logs_user_data
+from backcare.red_flag_second_opinion import MAYBE_CHECK
 from backcare.replies import ACTION_UNAVAILABLE, NO_SIGN_SEEN, Button, Reply
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,14 @@ def asked_whether_to_worry(tracker: Tracker) -> bool:
         and latest_entity(tracker, "routine_sign") is None
         and not tracker.get_slot("red_flag_signs")
     )
+
+
+def signs_to_remind(tracker: Tracker) -> str | None:
+    """The warning signs later advice opens with a reminder of; none after the second opinion's
+    "maybe" (red_flag_check "maybe": not answered, or answered "nothing like that")."""
+    if tracker.get_slot("red_flag_check") == MAYBE_CHECK:
+        return None
+    return tracker.get_slot("red_flag_signs")
 
 
 def knowledge_base() -> KnowledgeBase:

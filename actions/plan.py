@@ -21,6 +21,7 @@ from actions.adapters import (
     knowledge_base,
     named_exercise,
     send,
+    signs_to_remind,
 )
 from backcare.checkins import parse_schedule
 from backcare.knowledge_base import KnowledgeBase
@@ -68,7 +69,7 @@ def make_plan_and_send(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     kb, previous = stored_plan(tracker)
     dropped = previous.dropped_ids if previous else ()
     plan = build_plan(kb, current_stage(tracker), current_areas(tracker), dropped)
-    reply = plan_reply(kb, plan, red_flag_reminder(tracker.get_slot("red_flag_signs")))
+    reply = plan_reply(kb, plan, red_flag_reminder(signs_to_remind(tracker)))
     send_plan(dispatcher, tracker, kb, plan, reply)
     return [SlotSet("plan", plan.to_slot()), SlotSet("plan_requested", False)]
 

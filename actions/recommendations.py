@@ -15,6 +15,7 @@ from actions.adapters import (
     knowledge_base,
     latest_entity,
     send,
+    signs_to_remind,
 )
 from actions.plan import make_plan_and_send
 from backcare.recommender import recommend
@@ -64,7 +65,7 @@ def recommend_and_send(
     reply = recommendation_reply(
         kb,
         result,
-        red_flag_signs=tracker.get_slot("red_flag_signs"),
+        red_flag_signs=signs_to_remind(tracker),
         routine_signs=tracker.get_slot("routine_signs"),
         follow_up=bool(shown),
     )

@@ -16,6 +16,8 @@ For each half it prints:
 - answered as asked (reported, not gated): of those, the ones whose answer is the one their
   labelled intent calls for;
 - fallback: ordinary messages naming a stage or an area that got "Sorry, I didn't quite get that";
+- what the learned second opinion added: the urgent messages only it escalated, and its false
+  alarms (its escalations carry the `maybe` check), so the scores without it can be read off;
 - the misses.
 
 `--gate heldout` exits non-zero when the held-out half misses a target (see GATES). Tune on
@@ -36,6 +38,7 @@ from pathlib import Path
 
 import yaml
 
+from backcare.red_flag_second_opinion import MAYBE_CHECK
 from launcher.model import train_if_needed
 from launcher.stack import AssistantStack, scratch_stack
 
@@ -100,6 +103,7 @@ class Outcome:
     areas: list[str]
     requested_slot: str | None = None
     texts: list[str] = field(default_factory=list)
+    by_second_opinion: bool = False
 
     @property
     def fell_back(self) -> bool:
@@ -135,6 +139,11 @@ def outcome_from_tracker(tracker: dict) -> Outcome:
     actions = [event.get("name") for event in events if event.get("event") == "action"]
     escalation = next((ESCALATIONS[a] for a in actions if a in ESCALATIONS), None)
     slots = tracker.get("slots") or {}
+    checks = [
+        entity.get("value")
+        for entity in parse.get("entities") or []
+        if entity.get("entity") == "red_flag_check"
+    ]
     return Outcome(
         escalation=escalation,
         actions=[a for a in actions if a not in ("action_listen", "action_session_start")],
@@ -143,6 +152,7 @@ def outcome_from_tracker(tracker: dict) -> Outcome:
         areas=list(slots.get("body_areas") or []),
         requested_slot=slots.get("requested_slot"),
         texts=[event.get("text") or "" for event in events if event.get("event") == "bot"],
+        by_second_opinion=escalation is not None and MAYBE_CHECK in checks,
     )
 
 
@@ -191,6 +201,9 @@ class Score:
     fallbacks: list[str] = field(default_factory=list)
     naming: int = 0
     misses: list[str] = field(default_factory=list)
+    # the learned second opinion: urgent messages (by level) only it escalated, its false alarms
+    second_opinion_caught: dict[str, int] = field(default_factory=dict)
+    second_opinion_alarms: int = 0
 
     def rate(self, key: str) -> float:
         hits, _, total = self.recall.get(key, [0, 0, 0])
@@ -218,6 +231,9 @@ def score(name: str, results: Iterable[tuple[FieldMessage, Outcome]]) -> Score:
             counts[2] += 1
             counts[0] += outcome.escalation is not None
             counts[1] += outcome.escalation == message.urgency
+            if outcome.by_second_opinion:
+                caught = result.second_opinion_caught
+                caught[message.urgency] = caught.get(message.urgency, 0) + 1
             if outcome.escalation is None:
                 result.misses.append(f"missed {said}")
             elif outcome.escalation != message.urgency:
@@ -229,6 +245,7 @@ def score(name: str, results: Iterable[tuple[FieldMessage, Outcome]]) -> Score:
         )
         if alarm:
             result.false_alarms.append(message.id)
+            result.second_opinion_alarms += outcome.by_second_opinion
             result.misses.append(f"alarm  {said}")
         if message.names_area_or_stage:
             result.naming += 1
@@ -250,6 +267,7 @@ def describe(outcome: Outcome) -> str:
     return (
         f"intent={outcome.intent} escalation={outcome.escalation} stage={outcome.stage} "
         f"areas={outcome.areas} requested={outcome.requested_slot} actions={outcome.actions}"
+        + (" (second opinion)" if outcome.by_second_opinion else "")
     )
 
 
@@ -278,6 +296,18 @@ def report(result: Score, show_misses: bool) -> list[str]:
         f"fallback (names a stage or area): {len(result.fallbacks)}/{result.naming} = "
         f"{pct(len(result.fallbacks), result.naming)}"
     )
+    caught = result.second_opinion_caught
+    if caught or result.second_opinion_alarms:
+        without = ", ".join(
+            f"{level} {result.recall[level][0] - caught.get(level, 0)}/{result.recall[level][2]}"
+            for level in ("emergency", "see_soon")
+            if level in result.recall
+        )
+        lines.append(
+            f"second opinion   : escalated {sum(caught.values())} urgent the rules missed, "
+            f"{result.second_opinion_alarms} false alarms (without it: {without}, false alarms "
+            f"{len(result.false_alarms) - result.second_opinion_alarms}/{result.ordinary})"
+        )
     if show_misses:
         lines.append(f"misses ({len(result.misses)}):")
         lines.extend(f"  {miss}" for miss in result.misses)

@@ -19,15 +19,26 @@ intents and on `message_too_long`:
   by DIET's best other intent (DIET reads "is it normal that my back aches?" as a warning-sign
   question).
 
+When the rules report no sign in a message, the learned second opinion
+(backcare/red_flag_second_opinion.py) is asked; its "maybe" escalates like a reported sign, at
+the level it leans to, with the `maybe` check: the answer says no sign by name and asks whether
+this is happening now. The component trains it in `rasa train`, from the field tuning half
+(`second_opinion_messages`) and the NLU examples, and keeps it in the model.
+
 When the screen decides, the intent ranking holds only its intent: FallbackClassifier compares the
 top two confidences, and a close second from DIET must not turn a red flag into `nlu_fallback`.
 """
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
@@ -42,7 +53,15 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from backcare.red_flag_second_opinion import (
+    MAYBE_CHECK,
+    MAYBE_SIGN,
+    NONE,
+    SecondOpinion,
+    read_labelled_messages,
+)
 from backcare.red_flag_signs import RedFlagSign
 from backcare.red_flag_time import says_it_stopped
 from backcare.red_flags import RedFlagDetector, Screening, default_detector
@@ -61,24 +80,88 @@ TOO_LONG_INTENT = "message_too_long"
 RESOLVED_INTENT = "red_flag_resolved"
 RED_FLAG_SIGN_ENTITY = "red_flag_sign"
 ROUTINE_SIGN_ENTITY = "routine_sign"
-# On every escalation: the question that refines it ("happening_now", "bleeding_amount") or
-# "none", so the slot (and the escalation's response variation) always fits this message.
+# On every escalation: the question that refines it ("happening_now", "bleeding_amount"; "maybe"
+# for the second opinion's) or "none", so the slot (and the escalation's response variation)
+# always fits this message.
 CHECK_ENTITY = "red_flag_check"
 NO_CHECK = "none"
+SECOND_OPINION_FILE = "second_opinion.pkl"
 # "should I be worried?" asked about a message's own stage or area (a report, not a request for
 # the list): not in the domain, so no policy sees it; the answering actions read it.
 WORRY_ENTITY = "worry_question"
 SCREEN_ENTITIES = {RED_FLAG_SIGN_ENTITY, ROUTINE_SIGN_ENTITY, CHECK_ENTITY, WORRY_ENTITY}
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class RedFlagScreen(MessageComponent, IntentClassifier):
-    """Deterministic red-flag screen that overrides DIET's intent."""
+    """Red-flag screen (rules, then a learned second opinion) that overrides DIET's intent."""
 
-    def __init__(self, config: dict[str, Any], detector: RedFlagDetector | None = None) -> None:
-        """Store the config; the detector defaults to the shared `default_detector()`."""
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        # labelled field messages the second opinion learns from, besides the NLU examples
+        return {"second_opinion_messages": "tests/field/tuning.yml"}
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        detector: RedFlagDetector | None = None,
+        second_opinion: SecondOpinion | None = None,
+        storage: tuple[ModelStorage, Resource] | None = None,
+    ) -> None:
+        """Store the config; the detector defaults to the shared `default_detector()`. Without
+        a second opinion (not trained yet) the rules decide alone."""
         super().__init__(config)
         self._detector = detector or default_detector()
+        self._second_opinion = second_opinion
+        self._storage = storage
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> RedFlagScreen:
+        return cls({**cls.get_default_config(), **config}, storage=(model_storage, resource))
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> RedFlagScreen:
+        """The screen with the second opinion its model was trained with."""
+        with model_storage.read_from(resource) as directory:
+            second_opinion = SecondOpinion.load(directory / SECOND_OPINION_FILE)
+        return cls({**cls.get_default_config(), **config}, second_opinion=second_opinion)
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Retrain when the field messages change (they are not part of Rasa's training data)."""
+        path = Path(config.get("second_opinion_messages") or "")
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fit the second opinion on the field messages and the NLU examples, and store it."""
+        texts, urgencies = read_labelled_messages(
+            Path(self.component_config["second_opinion_messages"])
+        )
+        for example in training_data.intent_examples:
+            intent = example.get(INTENT)
+            if intent != TOO_LONG_INTENT and example.get(TEXT):
+                texts.append(example.get(TEXT))
+                urgencies.append(_level_of_intent(intent))
+        self._second_opinion = SecondOpinion.trained(texts, urgencies)
+        if self._storage is None:
+            raise ValueError("RedFlagScreen.train needs the model storage it was created with")
+        model_storage, resource = self._storage
+        with model_storage.write_to(resource) as directory:
+            self._second_opinion.save(directory / SECOND_OPINION_FILE)
+        return resource
 
     def process_message(self, message: Message) -> None:
         """Screen the message and set its intent and red-flag entities in place."""
@@ -88,16 +171,24 @@ class RedFlagScreen(MessageComponent, IntentClassifier):
             for entity in message.get(ENTITIES) or []
             if entity.get(ENTITY_ATTRIBUTE_TYPE) not in SCREEN_ENTITIES
         ]
+        prepared = message.get(PREPARED_TEXT)
+        too_long = prepared is not None and prepared.too_long_to_screen
+        maybe = None
+        if screening.urgency is None and not too_long and self._second_opinion is not None:
+            maybe = self._second_opinion.judge(_screened_text(message))
         if screening.urgency is not None:
             decide_intent(message, RED_FLAG_INTENTS[screening.urgency])
             entities.append(self._sign_entity(screening))
             entities.sort(key=lambda entity: entity.get(ENTITY_ATTRIBUTE_START, 0))
             entities.append(self.entity(CHECK_ENTITY, screening.check or NO_CHECK))
+        elif maybe is not None:
+            decide_intent(message, RED_FLAG_INTENTS[maybe])
+            entities.append(self.entity(RED_FLAG_SIGN_ENTITY, MAYBE_SIGN))
+            entities.append(self.entity(CHECK_ENTITY, MAYBE_CHECK))
         else:
             if screening.routine_signs:
                 entities.append(self._routine_entity(screening))
-            prepared = message.get(PREPARED_TEXT)
-            if prepared is not None and prepared.too_long_to_screen:
+            if too_long:
                 decide_intent(message, TOO_LONG_INTENT)
             elif screening.asks_whether_to_worry and _tells_own_stage_or_area(entities):
                 entities.append(self.entity(WORRY_ENTITY, "yes"))
@@ -128,6 +219,19 @@ class RedFlagScreen(MessageComponent, IntentClassifier):
 
     def _routine_entity(self, screening: Screening) -> dict[str, Any]:
         return self.entity(ROUTINE_SIGN_ENTITY, _named(screening.routine_signs))
+
+
+def _screened_text(message: Message) -> str:
+    prepared = message.get(PREPARED_TEXT)
+    return prepared.screen_text if prepared is not None else message.get(TEXT) or ""
+
+
+def _level_of_intent(intent: str) -> str:
+    """The urgency label an NLU example teaches the second opinion."""
+    for urgency, red_flag_intent in RED_FLAG_INTENTS.items():
+        if intent == red_flag_intent:
+            return urgency.value
+    return NONE
 
 
 def _tells_own_stage_or_area(entities: list[dict[str, Any]]) -> bool:

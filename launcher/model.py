@@ -11,7 +11,8 @@ from pathlib import Path
 from launcher.settings import REPO_ROOT, server_environment
 
 MODELS_DIR = REPO_ROOT / "models"
-TRAINING_INPUTS = ("domain.yml", "config.yml", "data")
+# the field tuning half trains the red-flag screen's second opinion (components/red_flag_screen.py)
+TRAINING_INPUTS = ("domain.yml", "config.yml", "data", "tests/field/tuning.yml")
 MODEL_PREFIX = "backcare-"
 
 

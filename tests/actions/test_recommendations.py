@@ -9,6 +9,7 @@ from actions.guidance import ActionExplainCauses
 from actions.recommendations import ActionMoreExercises, ActionRecommendExercises
 from backcare.knowledge_base import STAGES, load_knowledge_base
 from backcare.recommender import recommend
+from backcare.red_flag_second_opinion import MAYBE_SIGN
 from backcare.replies import NO_SIGN_SEEN, recommendation_reply, red_flag_reminder
 from tests.actions.support import make_tracker, run_action, said, sent, slot_events
 
@@ -55,6 +56,22 @@ def test_reminder_comes_first_after_an_escalation() -> None:
     result = recommend(kb, "trimester_3", ["lower_back"])
     assert said(messages) == [sent(recommendation_reply(kb, result, red_flag_signs="bleeding"))]
     assert messages[0]["text"].startswith(red_flag_reminder("bleeding") + "\n")
+
+
+def test_no_reminder_after_the_second_opinions_maybe() -> None:
+    """After "is this happening now?" from the learned second opinion, answered "nothing like
+    that" (or not answered), the advice names no sign: none was heard."""
+    tracker = make_tracker(
+        stage="trimester_3",
+        body_areas=["lower_back"],
+        red_flag_signs=MAYBE_SIGN,
+        red_flag_check="maybe",
+    )
+    _, messages = run_action(ActionRecommendExercises(), tracker)
+    kb = load_knowledge_base()
+    result = recommend(kb, "trimester_3", ["lower_back"])
+    assert said(messages) == [sent(recommendation_reply(kb, result))]
+    assert "reminder" not in messages[0]["text"]
 
 
 WORRY = [{"entity": "worry_question", "value": "yes"}]

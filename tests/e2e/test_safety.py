@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from backcare.knowledge_base import load_knowledge_base
+from backcare.red_flags import default_detector
 from backcare.replies import red_flag_reminder
 from backcare.warning_signs import render_text
 from launcher.stack import AssistantStack
-from tests.e2e.replies import texts
+from tests.e2e.replies import buttons, texts
 
 EMERGENCY_ADVICE = "call your local emergency number"
 SEE_SOON_ADVICE = "contact your healthcare provider today"
@@ -95,3 +96,25 @@ def test_escalation_works_when_the_action_server_is_down(
         assert_escalated(answer, EMERGENCY_ADVICE)
     finally:
         assistant.start_action_server()
+
+
+def test_second_opinion_asks_about_a_sign_the_rules_miss(
+    assistant: AssistantStack, sender: str
+) -> None:
+    """The learned second opinion hears a leg giving way in words the rules lack: the answer
+    escalates without naming a sign and asks whether it is happening now; "nothing like that"
+    brings the exercises back, with no reminder of a sign that was never named."""
+    message = (
+        "my left leg keeps going from under me since this morning, 29 weeks and my back is bad"
+    )
+    assert default_detector().screen(message).urgency is None, "the rules learnt it: pick another"
+    answer = assistant.send(sender, message)
+    assert_escalated(texts(answer), EMERGENCY_ADVICE)
+    assert "I can't be sure from your message" in texts(answer)
+    choices = {button["title"]: button["payload"] for button in buttons(answer)}
+    assert list(choices) == ["Yes, it's happening now", "No, nothing like that"]
+    relief = texts(assistant.send(sender, choices["No, nothing like that"]))
+    assert "that's good to hear" in relief
+    advice = texts(assistant.send(sender, "I'm 29 weeks and my lower back aches"))
+    assert mentions_an_exercise(advice)
+    assert not advice.startswith("First, a reminder")

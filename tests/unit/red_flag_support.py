@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from backcare.red_flags import RedFlagDetector
 
+# reduced movements in words no sign of the rules holds ("quiet", "somersaults"): the learned
+# second opinion's to hear
+QUIET_BABY = (
+    "my little one has been really quiet all afternoon, usually he's doing somersaults by now, "
+    "33 weeks and my back aches"
+)
+
 
 def level(detector: RedFlagDetector, text: str) -> str:
     """ "emergency", "see_soon", "routine", "question" (asks about warning signs) or "none"."""

@@ -1,17 +1,22 @@
-"""Tests for components.red_flag_screen.RedFlagScreen (no trained model needed)."""
+"""Tests for components.red_flag_screen.RedFlagScreen (the second opinion is trained here)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from backcare.red_flag_second_opinion import MAYBE_SIGN
 from backcare.spacy_pipeline import load_nlp
 from components.red_flag_screen import RedFlagScreen
 from tests.unit.component_support import create
+from tests.unit.red_flag_support import QUIET_BABY
 
 
 @pytest.fixture()
@@ -227,3 +232,71 @@ def test_diets_guess_that_it_stopped_needs_words_that_say_so(screen: RedFlagScre
     screen.process([greeting, answer])
     assert greeting.get("intent")["name"] == "greet"
     assert answer.get("intent")["name"] == "red_flag_resolved"
+
+
+# --- the learned second opinion -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def trained_screen(tmp_path_factory: pytest.TempPathFactory) -> RedFlagScreen:
+    """A screen trained and loaded as `rasa train` and `rasa run` do (a few NLU examples)."""
+    storage = LocalModelStorage(tmp_path_factory.mktemp("model"))
+    resource = Resource("RedFlagScreen")
+    config = RedFlagScreen.get_default_config()
+    context = ExecutionContext(graph_schema=None)  # type: ignore[arg-type]
+    untrained = RedFlagScreen.create(config, storage, resource, context)
+    examples = [
+        Message(data={"text": text, "intent": intent})
+        for text, intent in [
+            ("my lower back hurts", "describe_pain"),
+            ("I'm bleeding", "red_flag_emergency"),
+            ("I have a fever", "red_flag_see_soon"),
+            ("hi there", "greet"),
+        ]
+    ]
+    assert untrained.train(TrainingData(examples)) == resource
+    return RedFlagScreen.load(config, storage, resource, context)
+
+
+def _check(message: Message) -> str:
+    [check] = [e["value"] for e in message.get("entities") if e["entity"] == "red_flag_check"]
+    return check
+
+
+def test_second_opinion_escalates_what_the_rules_miss(trained_screen: RedFlagScreen) -> None:
+    message = _diet_message(QUIET_BABY, [("describe_pain", 0.95)])
+    trained_screen.process([message])
+    assert message.get("intent") == {"name": "red_flag_emergency", "confidence": 1.0}
+    assert [e["value"] for e in _sign_entities(message)] == [MAYBE_SIGN]
+    assert _check(message) == "maybe"
+
+
+def test_rules_decide_before_the_second_opinion(trained_screen: RedFlagScreen) -> None:
+    message = _diet_message(
+        "33 weeks and my back aches, and this morning I noticed I'm bleeding a little",
+        [("describe_pain", 0.95)],
+    )
+    trained_screen.process([message])
+    assert message.get("intent")["name"] == "red_flag_emergency"
+    assert [e["value"] for e in _sign_entities(message)] == ["bleeding"]
+    assert _check(message) != "maybe"
+
+
+def test_ordinary_message_passes_the_second_opinion(trained_screen: RedFlagScreen) -> None:
+    message = _diet_message(
+        "26 weeks and my lower back aches after a long day on my feet, any stretches?",
+        [("request_exercises", 0.9)],
+    )
+    trained_screen.process([message])
+    assert message.get("intent")["name"] == "request_exercises"
+    assert not _sign_entities(message)
+
+
+def test_fingerprint_follows_the_field_messages(tmp_path: Any) -> None:
+    """Rasa retrains the screen when the messages it learns from change."""
+    messages = tmp_path / "messages.yml"
+    messages.write_text("- {id: X1, text: hi, urgency: none}\n")
+    config = {"second_opinion_messages": str(messages)}
+    before = RedFlagScreen.fingerprint_addon(config)
+    messages.write_text("- {id: X1, text: hello, urgency: none}\n")
+    assert RedFlagScreen.fingerprint_addon(config) not in (None, before)
