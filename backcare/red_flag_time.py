@@ -12,7 +12,11 @@ if TYPE_CHECKING:  # red_flag_context imports RECENT from here
 PREVIOUS_PREGNANCY = re.compile(
     r"\b(?:last|previous|prior|other|1st|first|earlier) (?:pregnancy|pregnancies|time round"
     r"|time around|birth|labou?r|delivery)\b|\bwith (?:my|our) (?:first|1st|eldest|older|oldest"
-    r"|other|last|son|daughter|dd\d?|ds\d?|dc\d|toddler|big boy|big girl)\b|\bwith #?1\b"
+    r"|other|last)\b|\bwith #?1\b"
+    # "with my son I had SPD" opens its sentence or follows the pregnancy; "on the trampoline
+    # with my toddler" is company
+    r"|(?:^|\b(?:pregnant|pregnancy|expecting|when|time|weeks|wks|w) )with (?:my|our)"
+    r" (?:son|daughter|dd\d?|ds\d?|dc\d|toddler|big boy|big girl)\b"
     r"|\bafter (?:my|our) (?:first|1st|eldest|older|last)\b|\bmy first (?:was|baby)\b"
     r"|\bfirst time (?:round|around)\b|\blast time\b|\byears? ago\b"
     r"|\bwhen i was (?:pregnant|expecting)\b|\bpregnant with (?:my )?(?:dd|ds|first|son|daughter"
@@ -27,7 +31,7 @@ CARRIED_HER = re.compile(r"\bwhen i was carrying (?:her|you)\b")
 RESOLVED = re.compile(
     r"\b(?:fine|ok|okay|good|normal|perfect|well|nothing) (?:since|ever since|after that|now)\b"
     r"|\b(?:stopped|settled|cleared|resolved|went away|gone away|gone now|it passed|has passed"
-    r"|sorted"
+    r"|sorted|fine (?:again )?(?:as soon as|once|the moment)"
     r"|since then|no more|never came back|nothing since|all clear|all fine|all good"
     r"|recovered|healed|better now|was gone|were gone|gone in|cleared in|went in"
     r"|(?:went|gone|settled|cleared|passed) (?:after|within|by) (?:a|an|the|one|two|\d+|few))\b"
@@ -35,7 +39,7 @@ RESOLVED = re.compile(
     r" ?(?:fine|ok|okay|normal|good|perfect|clear)\b"
 )
 PAST_TIME = re.compile(
-    r"\b(?:had|was|were|did|got|used to|early on|back then|back in|once"
+    r"\b(?:had|was|were|did|got|earlier|used to|early on|back then|back in|once"
     r"|at (?:about |around |roughly )?\d+ ?(?:weeks?|wks?|w)|in (?:my|the) first (?:tri|trimester)"
     r"|weeks ago|months ago|last (?:week|month)"
     r"|a while ago|when i was)\b"
@@ -44,6 +48,11 @@ ANSWER_STOPPED = re.compile(
     r"\b(?:stopped|settled|cleared|gone|went away|passed|over|finished|not happening|no more"
     r"|any ?more|ages ago|weeks ago|days ago|a while ago|last week|back in|was before|fine now"
     r"|one off|was a one)\b"
+)
+# "the instructor went through bleeding, waters... none of it's happening to me"
+NONE_OF_IT = re.compile(
+    r"\bnone of (?:it|that|this|them|those|these)(?: 's| is| are| has| have)?(?: been)?"
+    r" (?:happening|happened|going on|applies|apply)\b"
 )
 # Words that place a sign now or very recently.
 RECENT = (
@@ -59,10 +68,13 @@ NEGATED_BEFORE = re.compile(r"\b(?:not|n't|never|nt)\s+(?:\w+\s+)?$")
 
 
 def not_current(context: MessageContext, start: int, urgent: bool) -> bool:
-    """From a previous pregnancy, or clearly past and over ("had spotting early on, all
-    scans fine since"). For an emergency sign a recent time word ("this morning", "again")
-    keeps it current even when it has stopped: then the screen asks if it still is."""
+    """From a previous pregnancy, clearly past and over ("had spotting early on, all scans fine
+    since"), or followed by "none of it is happening". For an emergency sign a recent time word
+    ("this morning", "again") keeps it current even when it has stopped: then the screen asks
+    if it still is."""
     before, after = context.sentence(start)
+    if NONE_OF_IT.search(after):
+        return True
     end = context.clause_end(start)
     clause = " ".join(context.words[context.clause_start[start] : end])
     if urgent and RECENT_TIME.search(clause):

@@ -269,7 +269,7 @@ def _pregnant_relative(text: str) -> bool:
     """ "My daughter is 38 weeks": a relative far into a pregnancy, not a baby's age (babies'
     ages past about four months are given in months)."""
     match = re.search(
-        r"\b(?:daughter|dd|sister|wife|partner|girlfriend|gf|friend)\s+(?:is|'s)\s+(?:now\s+)?"
+        r"\b(?:daughter|dd|sister|wife|partner|girlfriend|gf|friend)(?:\s+is|\s*'s)\s+(?:now\s+)?"
         r"(?P<num>\d{1,2})\s*(?:weeks?|wks?|w)\b(?!\s*old)",
         text,
     )
@@ -426,7 +426,7 @@ def parse_stage(text: str | None) -> StageInfo | None:
             _sentence_at(norm, match.start()) for match in _POSTPARTUM_WORDS.finditer(norm)
         )
         future = re.search(
-            r"\b(?:will|going\s+to|gonna|plan|planning|once)\b"
+            r"\b(?:will|going\s+to|gonna|plan|planning|once)\b|'ll\b"
             r"|\bshould\s+(?:go|ease|settle|stop|get\s+better|be\s+gone|clear)\b",
             birth_sentences,
         )
@@ -435,7 +435,13 @@ def parse_stage(text: str | None) -> StageInfo | None:
             r"|last|eldest|older)\b|\bstm\b|\bthis\s+time\b",
             norm,
         )
-        future = future or (earlier_baby and _pregnancy_weeks(norm) is not None)
+        # "this time (baby's 5 weeks)": weeks that are the baby's age are no pregnancy
+        weeks_pregnant = _pregnancy_weeks(norm)
+        future = future or (
+            earlier_baby
+            and weeks_pregnant is not None
+            and weeks_pregnant != _postpartum_duration(norm)
+        )
         pregnant_now = re.search(
             r"\b(?:i'?m|i\s+am|currently|now)\s+(?:\w+\s+)?pregnant\b"
             r"|\b(?:i'?m|i\s+am)\s+(?:now\s+|only\s+|nearly\s+|almost\s+)?\d{1,2}\s*(?:weeks?|wks?|w)\b"

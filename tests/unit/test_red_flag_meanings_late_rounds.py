@@ -148,6 +148,31 @@ from tests.unit.red_flag_support import level, signs
             "emergency",
         ),
         ("my back is so sore I can't move at all, 31 weeks", "severe_pain", "see_soon"),
+        # round five (batch P): thrown against something; a wound that leaks is a wound problem;
+        # back pain coming and going regularly is labour-like; a quarrel, feeling well and
+        # fainting at needles are no signs
+        (
+            "the train stopped suddenly and I was thrown into the door, 19 weeks, neck sore today",
+            "pain_after_fall",
+            "see_soon",
+        ),
+        (
+            "2 weeks after my section the wound is leaking a bit, back ok",
+            "wound_problem",
+            "see_soon",
+        ),
+        (
+            "cramps and lower back ache coming and going fairly regularly since tea, 32 weeks",
+            "tightenings",
+            "emergency",
+        ),
+        ("fell out with my mum about the pram, 20 weeks and my back aches", None, "none"),
+        ("no fever, wee fine, not feeling unwell, 12 weeks, lower back ache", None, "none"),
+        (
+            "went a bit woozy when the nurse took my bloods, I always do, 16 weeks, sore back",
+            None,
+            "none",
+        ),
     ],
 )
 def test_a_meaning_is_recognised_in_other_words(
@@ -220,6 +245,20 @@ def test_a_meaning_is_recognised_in_other_words(
         # tightenings that come close together are not Braxton Hicks, even on and off
         ("tightenings on and off but a few close together now, 33 weeks", "emergency"),
         ("tightenings on and off, painless, midwife says Braxton Hicks, 33 weeks", "none"),
+        # round five: signs listed and then disowned; company, not a previous pregnancy; numb
+        # legs that were fine as soon as the writer stood up
+        (
+            "my friend told me all about her bleeding and leaking waters. none of that is "
+            "happening to me, 28 weeks and my hips ache",
+            "none",
+        ),
+        ("my bleeding and leaking waters: none of that is what I'm asking about", "emergency"),
+        ("slipped off the trampoline with my toddler, tailbone hurts, 20 weeks", "see_soon"),
+        ("with my son I had awful sciatica and bleeding, 20 weeks now, back ok", "none"),
+        (
+            "both legs went numb earlier from kneeling, fine as soon as I stood up, 26 weeks",
+            "none",
+        ),
     ],
 )
 def test_judgement_rules(detector: RedFlagDetector, text: str, expected: str) -> None:

@@ -281,7 +281,8 @@ def test_real_words_list_is_complete(detector: RedFlagDetector) -> None:
         "durring befor sence knickers incredible terribly horribly backward gettin comin comming "
         "geting agian diffrent diferent differnt diferente becuase becasue becouse beacuse becuse "
         "usualy runnin tryed normaly confortable wiggly mucous happend razer throught chiar poppin "
-        "everthing everythings feelz havin sweety lookin keepin lolking seing sentance".split()
+        "everthing everythings feelz havin sweety lookin keepin lolking seing sentance agaisnt "
+        "foward".split()
     ) | set(PHRASES["misspellings"])
     changed = {
         word: detector.corrector.correct(word)

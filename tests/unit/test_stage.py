@@ -20,6 +20,11 @@ from backcare.stage import (
     ("text", "stage", "weeks"),
     [
         ("30 wks", "trimester_3", 30.0),
+        # round five: a baby's age after "this time"; "it'll ease after delivery" is the future;
+        # a daughter's pregnancy written "daughter's"
+        ("tore badly with my first, this time (LO is 3 weeks) it's my back", "postpartum", 3.0),
+        ("midwife says it'll settle after delivery, 33w now", "trimester_3", 33.0),
+        ("my daughter's 29 weeks and her back is sore", "trimester_3", 29.0),
         ("30 weeks", "trimester_3", 30.0),
         ("30wks", "trimester_3", 30.0),
         ("24 weeks pregnant", "trimester_2", 24.0),
