@@ -63,6 +63,7 @@ IRREGULAR = re.compile(
 REGULAR = re.compile(
     r"\bevery \d+|\b(?:regular|regularly|closer together|close together|in waves|coming in waves"
     r"|apart|clockwork)\b"
+    r"|\bevery (?:few |couple of |two |three |four |five |six |seven |eight |nine |ten )min"
     r"|\b\d+ (?:or \d+ )?times (?:since|in|an? hour|this)"
 )
 LABOUR_SIGNS = frozenset({"contractions", "tightenings"})

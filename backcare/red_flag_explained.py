@@ -21,7 +21,7 @@ EXPLAINED = re.compile(
     r"[^.!?]{0,90}\b(?:just|normal|fine|nothing|only|common|round|to wait|ligament|braxton|bh"
     r"|spd|pgp|sciatica|carpal|hormones?|relaxin|expected|harmless|benign|meralgia|not serious"
     r"|nothing to worry|to worry about|no clot|ruled out|all clear|nothing wrong|perfect|healthy"
-    r"|all good|all ok|ok|okay|(?:n't|not) an? (?:clot|dvt|infection|labou?r)"
+    r"|all good|all ok|ok|okay|(?:n't|not) (?:an? )?(?:clot|dvt|infection|labou?r)|irritable"
     r"|early (?:stuff|labou?r|days|signs)|latent|prodromal)\b"
     # "got the all clear after the bleed": checked and found fine, the check itself explains it
     r"|\b(?:got|given|gave (?:me|her|us)|had) (?:the |an )?all ?clear\b"

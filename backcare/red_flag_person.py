@@ -12,22 +12,24 @@ from backcare.red_flag_words import WORDS
 # person: her symptoms are the report ("my wife is 34 weeks and she's bleeding").
 ON_BEHALF = re.compile(
     r"\b(?:wife|partner|girlfriend|gf|fiancee|fiancée|fiance|daughter|sister|friend|missus"
-    r"|other half|dp|dw|sil|she|her)\b[^.!?]{0,25}\b(?:is|'s|s|who'?s|who is|currently|just)"
+    r"|other half|dp|dw|sil|she|her|mate|bestie|bff)\b[^.!?]{0,25}"
+    r"\b(?:is|'s|s|who'?s|who is|currently|just)"
     r"\b[^.!?]{0,12}\b(?:pregnant|expecting|\d+ ?(?:weeks?|wks?|w|months?|\+ ?\d)|due|postpartum|pp"
     r"|had (?:a|the|our|her) baby|gave birth|given birth|in (?:her|the) (?:\w+ )?trimester)"
     r"|\b(?:wife|partner|girlfriend|gf|fiancee|fiancée|daughter|sister|dp|dw|missus)\b"
     r"[^.!?]{0,20}\b(?:gave birth|given birth|delivered|had (?:a|the|our|her|an) "
     r"(?:\w+ )?(?:baby|son|daughter|section|c section|caesarean|cesarean|twins|lo|birth))\b"
-    r"|\b(?:for|on behalf of) my (?:wife|partner|girlfriend|daughter|sister|friend|fiancee)\b"
+    r"|\b(?:for|on behalf of) my (?:best )?(?:wife|partner|girlfriend|daughter|sister|friend"
+    r"|fiancee|mate|bestie|bff)\b"
     r"|\bour (?:baby|bump|lo|little one|son|daughter)\b|\bwe(?:'re| are) (?:\d+|expecting)"
     r"|\b(?:wife|partner|girlfriend|gf|fiancee|daughter|sister|dp|dw|missus)\W{1,3}\d+"
     r"\s*(?:weeks?|wks?|w|\+\d)"
 )
 # A husband or partner writing about his wife or girlfriend in a message about a pregnancy or
 # a birth ("my missus says she's wet herself ... 27 weeks", "my wife's c section scar"): the
-# pregnancy is hers, in whichever sentence it is stated.
+# pregnancy is hers, in whichever sentence it is stated; "wife's scar..." may open the message.
 FEMALE_PARTNER = re.compile(
-    r"\b(?:my|our) (?:wife|missus|missis|dw|girlfriend|gf|fiancee|fiancée|other half)\b"
+    r"(?:\b(?:my|our) |^)(?:wife|missus|missis|dw|girlfriend|gf|fiancee|fiancée|other half)\b"
 )
 PREGNANCY_OR_BIRTH = re.compile(
     r"\b(?:pregnant|pregnancy|expecting|due|trimester|bump|postpartum|pp|post op|labou?r"

@@ -273,7 +273,9 @@ def _pregnant_relative(text: str) -> bool:
         r"(?P<num>\d{1,2})\s*(?:weeks?|wks?|w)\b(?!\s*old)",
         text,
     )
-    return bool(match) and int(match.group("num")) > 16
+    if not match:
+        return False
+    return int(match.group("num")) > 16 or text[match.end() :].lstrip().startswith("pregnant")
 
 
 def _baby_age_by_pronoun(text: str) -> float | None:

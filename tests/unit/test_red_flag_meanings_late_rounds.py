@@ -173,6 +173,41 @@ from tests.unit.red_flag_support import level, signs
             None,
             "none",
         ),
+        # batch Q: wetting oneself with no warning; a weeping wound is not the waters; a child's
+        # fever is not the writer's; a scar that looks fine, or a question about signs of
+        # infection, is no wound problem; no more than an hour's sleep for pain; a van hit
+        # from behind; a scar gone puffy and throbbing
+        (
+            "30 weeks, wet myself with no warning twice today, back very sore",
+            "bladder_bowel_control",
+            "emergency",
+        ),
+        (
+            "5 days after my section the wound is weeping yellowy fluid, back aches",
+            "wound_problem",
+            "see_soon",
+        ),
+        ("my toddler has a temp so I'm carrying him everywhere, 22 weeks, back sore", None, "none"),
+        (
+            "10 days after my c-section, scar looks fine, but my lower back is really stiff",
+            None,
+            "none",
+        ),
+        (
+            "haven't slept more than an hour at a time for days because of my hip pain, 33 weeks",
+            "severe_pain",
+            "see_soon",
+        ),
+        (
+            "a taxi drove into the back of my car this morning, 25 weeks, my neck is stiff",
+            "pain_after_fall",
+            "see_soon",
+        ),
+        (
+            "my c-section scar looks puffy and throbs on one side, baby is 2 weeks old",
+            "wound_problem",
+            "see_soon",
+        ),
     ],
 )
 def test_a_meaning_is_recognised_in_other_words(
@@ -259,6 +294,17 @@ def test_a_meaning_is_recognised_in_other_words(
             "both legs went numb earlier from kneeling, fine as soon as I stood up, 26 weeks",
             "none",
         ),
+        # batch Q: back pain on and off every so many minutes is labour-like; a friend written
+        # for; a clinician's "irritable uterus, not labour"; "wife's" opening the message
+        ("back pain on and off all evening, every 10 mins or so, 31 weeks", "emergency"),
+        ("back pain on and off all week, 31 weeks, worse after work", "none"),
+        ("asking for my best mate, 34 weeks, she's had no movements since lunch", "emergency"),
+        (
+            "triage monitored me for tightenings last night and said irritable uterus, not "
+            "labour. 31 weeks and my back is sore today",
+            "none",
+        ),
+        ("wife's 33 weeks and her calf is red and hot", "emergency"),
     ],
 )
 def test_judgement_rules(detector: RedFlagDetector, text: str, expected: str) -> None:

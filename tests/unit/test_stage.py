@@ -25,6 +25,7 @@ from backcare.stage import (
         ("tore badly with my first, this time (LO is 3 weeks) it's my back", "postpartum", 3.0),
         ("midwife says it'll settle after delivery, 33w now", "trimester_3", 33.0),
         ("my daughter's 29 weeks and her back is sore", "trimester_3", 29.0),
+        ("my daughter is 12 weeks pregnant and her back aches", "trimester_1", 12.0),
         ("30 weeks", "trimester_3", 30.0),
         ("30wks", "trimester_3", 30.0),
         ("24 weeks pregnant", "trimester_2", 24.0),
