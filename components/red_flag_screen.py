@@ -147,6 +147,8 @@ class RedFlagScreen(MessageComponent, IntentClassifier):
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fit the second opinion on the field messages and the NLU examples, and store it."""
+        if self._storage is None:
+            raise ValueError("RedFlagScreen.train needs the model storage it was created with")
         texts, urgencies = read_labelled_messages(
             Path(self.component_config["second_opinion_messages"])
         )
@@ -156,8 +158,6 @@ class RedFlagScreen(MessageComponent, IntentClassifier):
                 texts.append(example.get(TEXT))
                 urgencies.append(_level_of_intent(intent))
         self._second_opinion = SecondOpinion.trained(texts, urgencies)
-        if self._storage is None:
-            raise ValueError("RedFlagScreen.train needs the model storage it was created with")
         model_storage, resource = self._storage
         with model_storage.write_to(resource) as directory:
             self._second_opinion.save(directory / SECOND_OPINION_FILE)

@@ -11,7 +11,7 @@ from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webdriver import WebDriver, WebElement
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -109,6 +109,16 @@ def _say(driver: WebDriver, text: str) -> int:
     return before
 
 
+def _quick_replies_after(driver: WebDriver, before: int) -> list[WebElement]:
+    """The quick replies of the bot messages after the first `before` (the previous answer's
+    buttons may still be on the page for a moment after a message is sent)."""
+    return [
+        button
+        for item in driver.find_elements(By.CSS_SELECTOR, ".msg-bot")[before:]
+        for button in item.find_elements(By.CSS_SELECTOR, ".quick-reply")
+    ]
+
+
 def _wait_for_bot(
     driver: WebDriver, before: int, condition: Callable[[list[str]], object], expected: str
 ) -> list[str]:
@@ -140,9 +150,9 @@ def test_chat_page_greets_answers_and_offers_quick_replies(
         before = _say(driver, "how do I do wall angels?")
         _wait_for_bot(driver, before, lambda new: "wall" in " ".join(new).lower(), "'wall'")
 
-        _say(driver, "I want exercises for back pain")
+        before = _say(driver, "I want exercises for back pain")
         buttons = WebDriverWait(driver, REPLY_TIMEOUT).until(
-            lambda d: d.find_elements(By.CSS_SELECTOR, ".quick-replies .quick-reply"),
+            lambda d: _quick_replies_after(d, before),
             message="no quick-reply buttons after 'I want exercises for back pain'",
         )
         choice = buttons[0].text
